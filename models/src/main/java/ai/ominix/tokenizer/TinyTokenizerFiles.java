@@ -81,6 +81,16 @@ public final class TinyTokenizerFiles {
             She said that they'll arrive tomorrow morning, but I don't think they will be on time.
             Write a short poem about the sea. The sea is wide and deep and blue; the waves come in and
             go out again. Explain how a transformer model works: attention, layers, and tokens.
+            The user said hello, and the assistant said hello back. The system prompt tells the assistant
+            what to do. A language model reads the text one token at a time and writes the answer one
+            token at a time. The speech model listens to the audio and writes down what it hears, in the
+            language that was spoken: English, Chinese, German, French, Spanish or Japanese.
+            Good morning! How are you today? I am fine, thank you, and how are you? Let me think about
+            that for a moment. Here is what I found: the answer is forty two. Is there anything else I
+            can help you with? No, that is all for now. Have a nice day and see you tomorrow.
+            Transcribe the following recording. The recording is about ten seconds long and was made in
+            a quiet room. The speaker talks about the weather, the news, and the plans for the weekend.
+            On Saturday we will go to the park, and on Sunday we will visit our friends in the city.
             """;
 
     private TinyTokenizerFiles() {}
