@@ -25,7 +25,7 @@ final class NpmTokenizerFiles {
 
     /** The {@code models/} folder (tokenizer.json + tokenizer_config.json) of the package. */
     static synchronized Path modelsDir(String spec) {
-        Path dir = Path.of("target", "tokenizer-oracle", spec.replace("@", "").replace('/', '+')).toAbsolutePath();
+        Path dir = Path.of("target", "tokenizer-oracle", spec.substring(1).replace('/', '+').replace('@', '-')).toAbsolutePath();
         Path models = dir.resolve("package").resolve("models");
         if (Files.isRegularFile(models.resolve("tokenizer.json"))) return models;
         if (!onPath("npm")) {
