@@ -53,6 +53,20 @@ class TinyTokenizerFilesTest {
     }
 
     @Test
+    void qwen3AsrTokenizerJsonEncodesLikeVocabAndMerges() {
+        TinyTokenizerFiles.writeQwen3Asr(dir.resolve("a"), -1, 300, false);
+        TinyTokenizerFiles.writeQwen3Asr(dir.resolve("b"), -1, 300, true);
+        Tokenizer fromFiles = Tokenizers.load(dir.resolve("a"));
+        Tokenizer fromJson = Tokenizers.load(dir.resolve("b"));
+        assertInstanceOf(ByteLevelBpeTokenizer.class, fromJson);
+        assertEquals(fromFiles.vocabSize(), fromJson.vocabSize());
+        for (String s : TEXTS) assertArrayEquals(fromFiles.encode(s), fromJson.encode(s), s);
+        String prompt = "<|im_start|>system\n<|im_end|>\n<|im_start|>user\n<|audio_start|><|audio_pad|><|audio_end|>";
+        assertArrayEquals(fromFiles.encode(prompt), fromJson.encode(prompt));
+        assertArrayEquals(fromFiles.encode(TinyTokenizerFiles.CORPUS), fromJson.encode(TinyTokenizerFiles.CORPUS));
+    }
+
+    @Test
     void qwen3AsrAddedTokensAtTheRealIds() {
         TinyTokenizerFiles.Written w = TinyTokenizerFiles.writeQwen3Asr(dir, TinyTokenizerFiles.QWEN3_ASR_FIRST_ADDED_ID, 50);
         Tokenizer t = Tokenizers.load(dir);
