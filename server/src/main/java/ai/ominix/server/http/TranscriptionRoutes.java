@@ -60,25 +60,33 @@ public final class TranscriptionRoutes {
             upload = in.upload();
             TranscriptionParams p = TranscriptionParams.parse(in.fields());
             ModelSlot.Loaded<AsrEngine> m = host.asr().require(p.model());
-            Path audio = upload != null ? upload : in.serverFile();
-            run(res, m, audio, p);
+            run(res, m, upload != null ? upload : in.serverFile(), upload, p);
         } finally {
             Uploads.delete(upload);
         }
     }
 
-    private void run(ServerResponse res, ModelSlot.Loaded<AsrEngine> m, Path audio, TranscriptionParams p) {
+    /** Decodes on the worker; an upload is deleted as soon as its samples are in memory. */
+    private float[] decode(Path audio, Path upload) {
+        try {
+            return decoder.load16kMono(audio);
+        } finally {
+            Uploads.delete(upload);
+        }
+    }
+
+    private void run(ServerResponse res, ModelSlot.Loaded<AsrEngine> m, Path audio, Path upload, TranscriptionParams p) {
         Cancellation cancel = new Cancellation();
         if (!p.stream()) {
             CompletableFuture<AsrEngine.Transcript> job = m.worker().submit(cancel,
-                    () -> m.engine().transcribe(decoder.load16kMono(audio), p.options(), cancel, null));
+                    () -> m.engine().transcribe(decode(audio, upload), p.options(), cancel, null));
             AsrEngine.Transcript t = WorkerCalls.await(job, cancel);
             Requests.sendText(res, p.format().contentType(), p.format().render(t));
             return;
         }
         WorkerCalls.Stream<AsrEngine.Segment> stream = new WorkerCalls.Stream<>(res, cancel);
         CompletableFuture<AsrEngine.Transcript> job = m.worker().submit(cancel,
-                () -> m.engine().transcribe(decoder.load16kMono(audio), p.options(), cancel, stream::offer));
+                () -> m.engine().transcribe(decode(audio, upload), p.options(), cancel, stream::offer));
         StringBuilder soFar = new StringBuilder();
         stream.relay(job, seg -> {
             String delta = TranscriptFormats.delta(soFar.toString(), seg.text());
