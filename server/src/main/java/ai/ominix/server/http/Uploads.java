@@ -57,6 +57,9 @@ public final class Uploads {
             for (int n; (n = in.read(buf)) > 0; ) {
                 total += n;
                 if (total > maxBytes) {
+                    // Read the rest (the server's payload limit bounds it) so the client gets the 413
+                    // instead of a reset connection while it is still sending.
+                    in.transferTo(OutputStream.nullOutputStream());
                     throw ApiException.tooLarge("the uploaded file is larger than the limit of "
                             + (maxBytes >> 20) + " MiB (--max-upload-mb)");
                 }
