@@ -49,7 +49,7 @@ public final class TestServer implements AutoCloseable {
         userHome = root.resolve("user");
         Files.createDirectories(userHome);
         if (b.withAsr) writeModel(modelsDir.resolve("tiny-asr"), "qwen3_asr", true);
-        if (b.withChat) writeModel(modelsDir.resolve("tiny-chat"), "minicpm_sala", false);
+        if (b.withChat) writeModel(modelsDir.resolve("tiny-chat"), b.chatModelType, false);
         Map<String, String> env = new HashMap<>(b.env);
         env.put("OMINIX_HOME", home.toString());
         env.putIfAbsent("HF_HOME", root.resolve("hf").toString());
@@ -161,6 +161,7 @@ public final class TestServer implements AutoCloseable {
         private final Path root;
         private boolean withAsr = true;
         private boolean withChat = true;
+        private String chatModelType = "minicpm_sala";
         private long uploadMb = 1024;
         private int queue = 8;
         private List<Path> allowFilePaths;
@@ -176,6 +177,12 @@ public final class TestServer implements AutoCloseable {
         public Builder models(boolean asr, boolean chat) {
             withAsr = asr;
             withChat = chat;
+            return this;
+        }
+
+        /** The model_type written into the chat model's config.json. */
+        public Builder chatModelType(String type) {
+            chatModelType = type;
             return this;
         }
 
