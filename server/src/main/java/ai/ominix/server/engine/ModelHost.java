@@ -85,7 +85,7 @@ public final class ModelHost implements AutoCloseable {
             return backend;
         } catch (RuntimeException | LinkageError e) {
             backendError = "backend '" + backendKind + "' is not available: " + e.getMessage();
-            LOG.log(Level.WARNING, backendError, e);
+            LOG.warning(backendError);
             return null;
         }
     }

@@ -13,6 +13,12 @@ public record ChatParams(String model, ChatEngine.Request request, boolean strea
 
     /** Server-wide defaults for fields a request leaves out ({@code ominix serve} flags). */
     public record Defaults(double temperature, double topP, int maxTokens, boolean noThink) {
+        public Defaults {
+            if (!(temperature >= 0 && temperature <= 2)) throw new IllegalArgumentException("--temperature must be in [0, 2]");
+            if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("top_p must be in (0, 1]");
+            if (maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be at least 1");
+        }
+
         public static Defaults standard() {
             return new Defaults(0.7, 1.0, 2048, false);
         }
