@@ -150,7 +150,7 @@ public final class MlxBackend implements Backend {
 
     @Override
     public Weights loadWeights(List<Path> safetensorsFiles) {
-        return MlxWeights.load(this, ops, safetensorsFiles);
+        return MlxWeights.load(this, stream, safetensorsFiles);
     }
 
     /** Wraps an array MLX loaded as a weight (owned by the weights, not by any scope). */
@@ -384,10 +384,14 @@ public final class MlxBackend implements Backend {
         });
     }
 
+    /** Scales and biases go in as f32: MLX computes {@code scale·q + bias} in their dtype, which would round to bf16. */
     @Override
     public Tensor dequantize(QuantizedWeight w) {
-        return c.op(() -> ops.dequantize(c.arr(w.packed()), c.arr(w.scales()), c.arr(w.biases()), w.groupSize(), w.bits(),
-                MlxDType.FLOAT32));
+        return c.op(() -> {
+            try (MlxCalls.F32 scales = c.f32(w.scales()); MlxCalls.F32 biases = c.f32(w.biases())) {
+                return ops.dequantize(c.arr(w.packed()), scales.a, biases.a, w.groupSize(), w.bits(), MlxDType.FLOAT32);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- fast nn ops
