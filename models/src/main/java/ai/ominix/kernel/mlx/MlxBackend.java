@@ -109,7 +109,8 @@ public final class MlxBackend implements Backend {
         if (data.length != product(shape)) {
             throw new KernelException(data.length + " values for shape " + Arrays.toString(shape));
         }
-        return c.op(() -> MlxArray.copyOf(MemorySegment.ofArray(data), MlxDType.INT32, shape));
+        MlxArray a = c.run(() -> MlxArray.copyOf(MemorySegment.ofArray(data), MlxDType.INT32, shape));
+        return Scope.track(new MlxTensor(this, a).withKnownRange(data));
     }
 
     @Override
@@ -216,8 +217,31 @@ public final class MlxBackend implements Backend {
         });
     }
 
+    /**
+     * MLX wraps negative indices once (as NumPy) but does not check the range, so it is checked
+     * here: from the host data an index tensor was made from, else by reading the indices (a sync).
+     */
     @Override
     public Tensor take(Tensor x, Tensor indices, int axis) {
+        int n = x.dim(axis(x, axis));
+        if (indices.dtype() != DType.I32 && indices.dtype() != DType.U32) {
+            throw new KernelException("take needs I32/U32 indices, got " + Tensor.describe(indices));
+        }
+        int lo;
+        int hi;
+        if (indices instanceof MlxTensor m && m.hasKnownRange()) {
+            lo = m.knownMin();
+            hi = m.knownMax();
+        } else {
+            int[] values = toIntArray(indices);
+            lo = indices.dtype() == DType.U32 ? 0 : Arrays.stream(values).min().orElse(0);
+            hi = Arrays.stream(values).map(v -> indices.dtype() == DType.U32 && v < 0 ? Integer.MAX_VALUE : v)
+                    .max().orElse(-1);
+        }
+        if (indices.size() > 0 && (lo < -n || hi >= n)) {
+            throw new KernelException("take index out of range [" + -n + ", " + n + ") along axis " + axis + " of "
+                    + Tensor.describe(x) + ": indices span [" + lo + ", " + hi + "]");
+        }
         return c.op(() -> ops.take(c.arr(x), c.arr(indices), axis));
     }
 

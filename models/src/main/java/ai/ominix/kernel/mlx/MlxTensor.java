@@ -18,6 +18,9 @@ final class MlxTensor implements Tensor {
     private final MlxArray array;
     private final DType dtype;
     private final int[] shape;
+    /** For integer tensors made from host data: the smallest and largest value (lets take() check indices without a sync). */
+    private int knownMin = 1;
+    private int knownMax = 0;
 
     MlxTensor(MlxBackend backend, MlxArray array) {
         this.backend = backend;
@@ -34,6 +37,31 @@ final class MlxTensor implements Tensor {
     MlxArray array() {
         if (array.isClosed()) throw new KernelException("tensor " + Tensor.describe(this) + " used after close");
         return array;
+    }
+
+    /** Records the value range of host data this tensor was made from. */
+    MlxTensor withKnownRange(int[] values) {
+        int lo = Integer.MAX_VALUE;
+        int hi = Integer.MIN_VALUE;
+        for (int v : values) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        knownMin = lo;
+        knownMax = hi;
+        return this;
+    }
+
+    boolean hasKnownRange() {
+        return knownMin <= knownMax;
+    }
+
+    int knownMin() {
+        return knownMin;
+    }
+
+    int knownMax() {
+        return knownMax;
     }
 
     static DType kernelType(MlxDType t) {
