@@ -53,17 +53,38 @@ public final class MlxBackend implements Backend {
     }
 
     /**
-     * Opens MLX on the best device the library reports. Throws {@link MlxUnavailableException}
-     * (with where it looked and how to build mlx-c) when the library cannot be loaded.
+     * Opens MLX on the best device the library reports and checks that it computes (a small matmul
+     * evaluated and read back), so that a broken installation fails here and not in a request.
      *
-     * @throws ai.ominix.mlx.MlxUnavailableException when mlx-c is not usable here
+     * @throws KernelException saying why MLX cannot be used: for a missing library, where it was
+     *         looked for and how to build it
      */
     public static MlxBackend open() {
-        MlxLibrary.require();
+        MlxBackend b;
         try {
-            return new MlxBackend(MlxDevice.best());
+            MlxLibrary.require();
+            b = new MlxBackend(MlxDevice.best());
         } catch (MlxException e) {
-            throw new KernelException("cannot open MLX: " + e.getMessage(), e);
+            throw new KernelException("the MLX backend is unavailable: " + e.getMessage(), e);
+        }
+        try {
+            b.selfCheck();
+            return b;
+        } catch (RuntimeException e) {
+            b.close();
+            throw new KernelException("MLX loaded from " + MlxLibrary.path() + " but does not compute correctly: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void selfCheck() {
+        try (Scope s = Scope.open()) {
+            Tensor a = fromArray(new float[] {1, 2, 3, 4}, 2, 2);
+            float[] got = toFloatArray(matmul(a, a));
+            float[] want = {7, 10, 15, 22};
+            if (!Arrays.equals(got, want)) {
+                throw new KernelException("[[1,2],[3,4]]² gave " + Arrays.toString(got) + ", expected " + Arrays.toString(want));
+            }
         }
     }
 
