@@ -69,8 +69,7 @@ public final class MlxLibrary {
         try {
             lookup = SymbolLookup.libraryLookup(path, Arena.global());
         } catch (IllegalArgumentException e) {
-            throw new MlxUnavailableException("cannot load " + path + ": " + e.getMessage()
-                    + " (a library it depends on, e.g. libmlx or BLAS/LAPACK, may be missing). "
+            throw new MlxUnavailableException("cannot load " + path + ": " + loaderReason(path, e) + ". "
                     + LibraryLocator.HOW_TO_BUILD, e);
         }
         List<String> missing = CSymbols.ALL.stream().filter(s -> lookup.find(s).isEmpty()).toList();
@@ -80,6 +79,19 @@ public final class MlxLibrary {
                     + missing.subList(0, Math.min(5, missing.size())) + ". " + LibraryLocator.HOW_TO_BUILD);
         }
         return lookup;
+    }
+
+    /**
+     * The dynamic loader's own reason (e.g. "libmlx.so: cannot open shared object file", "invalid
+     * ELF header"): libraryLookup only says it could not open the file, System.load reports dlerror.
+     */
+    private static String loaderReason(Path path, IllegalArgumentException e) {
+        try {
+            System.load(path.toAbsolutePath().toString());
+            return e.getMessage();
+        } catch (UnsatisfiedLinkError detail) {
+            return detail.getMessage();
+        }
     }
 
     private static void installErrorHandler(SymbolLookup lookup) throws LinkageError {
