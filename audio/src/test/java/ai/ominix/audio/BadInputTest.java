@@ -51,7 +51,7 @@ class BadInputTest {
         assertMessage(rejects(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}), "PNG");
         assertMessage(rejects(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16}), "JPEG");
         assertMessage(rejects("RIFF\u0010\0\0\0AVI LIST".getBytes(StandardCharsets.ISO_8859_1)), "RIFF but not WAVE");
-        assertMessage(rejects("OggS\0\2\0\0\0\0\0\0\0\0\1\0\0\0\0\0\0\0\0\0\0\0\1\u001e\u0001theora".getBytes(StandardCharsets.ISO_8859_1)),
+        assertMessage(rejects("OggS\0\2\0\0\0\0\0\0\0\0\1\0\0\0\0\0\0\0\0\0\0\0\1\u001e\u0001theora\u0003\u0002\u0001\0\0".getBytes(StandardCharsets.ISO_8859_1)),
                 "Theora");
         assertMessage(rejects("ID3\4\0\0\0\0\0\2ab".getBytes(StandardCharsets.ISO_8859_1)), "ID3");
     }
