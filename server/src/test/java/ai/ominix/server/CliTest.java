@@ -116,6 +116,65 @@ class CliTest {
         }
     }
 
+    Process pullModels(LocalHub hub, String which) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder("bash", "../scripts/pull-models.sh", which).redirectErrorStream(true);
+        pb.environment().put("OMINIX_CMD", java + " --add-modules jdk.incubator.vector -XX:TieredStopAtLevel=1 -cp " + lean()
+                + " " + Main.class.getName());
+        pb.environment().put("OMINIX_HOME", tmp.resolve("home").toString());
+        pb.environment().put("HF_HOME", tmp.resolve("hf").toString());
+        pb.environment().put("HF_ENDPOINT", hub.endpoint());
+        pb.environment().put("HF_TOKEN", "hf_secret");
+        return pb.start();
+    }
+
+    static String finish(Process p) throws Exception {
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        return out;
+    }
+
+    @Test
+    void pullModelsScriptFetchesRecommendedCheckpointsAndResumes() throws Exception {
+        try (LocalHub hub = new LocalHub(tmp.resolve("hub"))) {
+            for (String repo : List.of("mlx-community/Qwen3-ASR-0.6B-8bit", "mlx-community/Qwen3-ASR-1.7B-8bit",
+                    "moxin-org/MiniCPM4-SALA-9B-8bit-mlx")) {
+                Path r = hub.repo(repo);
+                Files.writeString(r.resolve("config.json"), "{\"model_type\": \"" + (repo.contains("ASR") ? "qwen3_asr" : "minicpm_sala") + "\"}");
+                byte[] w = new byte[repo.contains("SALA") ? 3 << 20 : 100_000];
+                new java.util.Random(repo.hashCode()).nextBytes(w);
+                Files.write(r.resolve("model.safetensors"), w);
+            }
+            Process asr = pullModels(hub, "asr");
+            String out = finish(asr);
+            assertEquals(0, asr.exitValue(), out);
+            Path models = tmp.resolve("home/models");
+            assertTrue(Files.exists(models.resolve("Qwen3-ASR-0.6B-8bit/model.safetensors")), out);
+            assertTrue(Files.exists(models.resolve("Qwen3-ASR-1.7B-8bit/model.safetensors")), out);
+            assertFalse(Files.exists(models.resolve("MiniCPM4-SALA-9B-8bit-mlx")));
+
+            // Interrupt the chat pull halfway (SIGTERM to the JVM), then run again: it resumes.
+            hub.slowMs = 50;
+            Process chat = pullModels(hub, "chat");
+            Path partial = models.resolve(".partial-MiniCPM4-SALA-9B-8bit-mlx/model.safetensors");
+            for (int i = 0; i < 1000 && !(Files.exists(partial) && Files.size(partial) > (1 << 20)); i++) Thread.sleep(10);
+            chat.descendants().filter(ph -> ph.info().command().orElse("").endsWith("java")).forEach(ProcessHandle::destroy);
+            out = finish(chat);
+            assertEquals(1, chat.exitValue(), out);
+            long kept = Files.size(partial);
+            assertTrue(kept > 0 && kept < (3 << 20), "kept " + kept);
+            hub.slowMs = 0;
+            hub.log.clear();
+            Process again = pullModels(hub, "all");
+            out = finish(again);
+            assertEquals(0, again.exitValue(), out);
+            assertTrue(out.contains("Qwen3-ASR-0.6B-8bit: already in"), out);
+            assertEquals(3 << 20, Files.size(models.resolve("MiniCPM4-SALA-9B-8bit-mlx/model.safetensors")));
+            assertTrue(hub.log.stream().anyMatch(l -> l.contains("MiniCPM4-SALA-9B-8bit-mlx/model.safetensors")
+                    && l.contains("range=bytes=" + kept + "-")), hub.log.toString());
+        }
+    }
+
     @Test
     void transcribeWithoutAModelSaysWhatToDo() throws Exception {
         Path wav = ai.ominix.server.support.TestAudio.writeWav(tmp.resolve("a.wav"), 1);
