@@ -76,7 +76,9 @@ public final class ServeCommand implements Callable<Integer> {
         OminixServer server = OminixServer.start(opt, env, StandardParts.create(), new ProgressBar(System.err)::show);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("ominix: stopping (finishing requests in flight)");
             server.close();
+            System.err.println("ominix: stopped");
             stopped.countDown();
         }, "ominix-shutdown"));
         System.err.println("ominix: listening on http://" + host + ":" + server.port() + " (Ctrl-C to stop)");
