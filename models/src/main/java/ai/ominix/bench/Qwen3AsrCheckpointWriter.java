@@ -54,6 +54,7 @@ public final class Qwen3AsrCheckpointWriter {
     private record Entry(String name, int[] shape, float std, float mean, boolean quantize, boolean torchConv) {}
 
     private static final int BLOCK_ROWS = 256;
+    private static final float RESIDUAL_GAIN = 12f;
 
     private Qwen3AsrCheckpointWriter() {}
 
@@ -135,12 +136,12 @@ public final class Qwen3AsrCheckpointWriter {
             e.add(quantizable(p + "self_attn.q_proj.weight", q, t.hidden()));
             e.add(quantizable(p + "self_attn.k_proj.weight", kv, t.hidden()));
             e.add(quantizable(p + "self_attn.v_proj.weight", kv, t.hidden()));
-            e.add(quantizable(p + "self_attn.o_proj.weight", t.hidden(), q));
+            e.add(residual(p + "self_attn.o_proj.weight", t.hidden(), q));
             e.add(norm(p + "self_attn.q_norm.weight", t.headDim()));
             e.add(norm(p + "self_attn.k_norm.weight", t.headDim()));
             e.add(quantizable(p + "mlp.gate_proj.weight", t.intermediate(), t.hidden()));
             e.add(quantizable(p + "mlp.up_proj.weight", t.intermediate(), t.hidden()));
-            e.add(quantizable(p + "mlp.down_proj.weight", t.hidden(), t.intermediate()));
+            e.add(residual(p + "mlp.down_proj.weight", t.hidden(), t.intermediate()));
         }
         e.add(norm("model.norm.weight", t.hidden()));
         if (spec.layout() == Layout.HF) {
@@ -160,6 +161,15 @@ public final class Qwen3AsrCheckpointWriter {
 
     private static Entry quantizable(String name, int out, int in) {
         return new Entry(name, new int[] {out, in}, std(in), 0, true, false);
+    }
+
+    /**
+     * The projections that write into the decoder's residual stream: with plain 1/√fan-in they
+     * would add little next to the unit-variance token embedding, and greedy decoding of a
+     * random model would just repeat its input token; a gain makes every layer matter.
+     */
+    private static Entry residual(String name, int out, int in) {
+        return new Entry(name, new int[] {out, in}, RESIDUAL_GAIN * std(in), 0, true, false);
     }
 
     private static Entry bias(String name, int n) {

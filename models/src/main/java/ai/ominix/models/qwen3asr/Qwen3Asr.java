@@ -1,7 +1,7 @@
 package ai.ominix.models.qwen3asr;
 
 import ai.ominix.audio.LogMel;
-import ai.ominix.audio.MelSpectrogram;
+import ai.ominix.audio.LogMel.MelSpectrogram;
 import ai.ominix.engine.AsrEngine.Segment;
 import ai.ominix.engine.AsrEngine.Transcript;
 import ai.ominix.engine.Cancellation;
@@ -32,8 +32,8 @@ import java.util.function.Consumer;
  */
 public final class Qwen3Asr implements AutoCloseable {
 
-    /** Whisper's FFT size: the front end needs at least this many samples (center padding). */
-    private static final int MIN_SAMPLES = 400;
+    /** One mel frame's worth of samples: shorter clips are zero-padded to it so that the encoder sees a frame. */
+    private static final int MIN_SAMPLES = LogMel.HOP;
     /** Token budget per chunk: a fixed allowance (language tag, short clips) plus a speech rate bound. */
     static final int BASE_NEW_TOKENS = 48;
     static final double NEW_TOKENS_PER_SECOND = 12.0;
@@ -144,7 +144,7 @@ public final class Qwen3Asr implements AutoCloseable {
         }
     }
 
-    /** Whisper log-mel of one chunk; clips shorter than one FFT window are zero-padded to it. */
+    /** Whisper log-mel of one chunk; clips shorter than one frame hop are zero-padded to it. */
     public MelSpectrogram features(float[] samples) {
         return LogMel.compute(samples.length < MIN_SAMPLES ? Arrays.copyOf(samples, MIN_SAMPLES) : samples);
     }

@@ -2,7 +2,7 @@ package ai.ominix.models.qwen3asr;
 
 import ai.ominix.bench.Qwen3AsrCheckpointWriter;
 import ai.ominix.bench.Qwen3AsrCheckpointWriter.Layout;
-import ai.ominix.bench.Qwen3AsrTokenizerFiles;
+import ai.ominix.tokenizer.TinyTokenizerFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -63,18 +62,13 @@ public final class TinyQwen3Asr {
     public static final long SEED = 20260125L;
     public static final int GROUP_SIZE = 64;
 
-    /** Pieces that get merges, so prompts and outputs contain multi-byte tokens. */
-    static final List<String> WORDS = List.of("system", "user", "assistant", "language", " English", " Chinese",
-            "None", " the", " and", " of", " to", " kernel", " tensor", "Hello", " world", " Glossary", " speech",
-            " model", " audio", ".", ",", ":");
-
     private TinyQwen3Asr() {}
 
     /** Writes the variant into {@code dir} (created) and returns it. */
     public static Path write(Path dir, Variant v) {
         try {
             Files.createDirectories(dir);
-            Qwen3AsrTokenizerFiles.Layout tok = Qwen3AsrTokenizerFiles.write(dir, WORDS, 0);
+            TinyTokenizerFiles.Written tok = TinyTokenizerFiles.writeQwen3Asr(dir);
             Qwen3AsrConfig config = config(tok);
             Qwen3AsrCheckpointWriter.write(dir, new Qwen3AsrCheckpointWriter.Spec(
                     config, v.bits, GROUP_SIZE, v.overrides, v.shards, v.layout, SEED));
@@ -92,7 +86,7 @@ public final class TinyQwen3Asr {
         }
     }
 
-    static Qwen3AsrConfig config(Qwen3AsrTokenizerFiles.Layout tok) {
+    static Qwen3AsrConfig config(TinyTokenizerFiles.Written tok) {
         int vocab = (tok.vocabSize() + 63) / 64 * 64 + 64; // padding rows past the tokenizer, as in the real 151936
         return new Qwen3AsrConfig(
                 new Qwen3AsrConfig.Audio(128, 36, 2, 3, 56, 6, 64, 50, 800),
