@@ -59,7 +59,7 @@ public final class TinyQwen3Asr {
         }
     }
 
-    public static final long SEED = 20260125L;
+    public static final long SEED = 20260128L;
     public static final int GROUP_SIZE = 64;
 
     private TinyQwen3Asr() {}
