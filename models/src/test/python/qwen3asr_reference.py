@@ -88,18 +88,28 @@ def load_checkpoint_tensors(model_dir):
     return tensors
 
 
-def dequantize(packed, scales, biases, bits, group_size):
+def dequantize(packed, scales, biases, bits, group_size, dtype=np.float64):
     """MLX affine: w[r, c] = scales[r, c // g] * q[r, c] + biases[r, c // g]; q packed LSB-first."""
     out = packed.shape[0]
     in_features = packed.shape[1] * 32 // bits
     as_bytes = packed.astype("<u4").view(np.uint8).reshape(out, -1)
-    bitstream = np.unpackbits(as_bytes, axis=1, bitorder="little")[:, : in_features * bits]
-    weights = (1 << np.arange(bits, dtype=np.int64))
-    q = (bitstream.reshape(out, in_features, bits).astype(np.int64) * weights).sum(-1)
-    s = np.repeat(scales.astype(np.float64), group_size, axis=1)
-    b = np.repeat(biases.astype(np.float64), group_size, axis=1)
-    assert s.shape == (out, in_features), (s.shape, out, in_features)
-    return s * q + b
+    if bits == 8:
+        q = as_bytes
+    elif bits in (2, 4):
+        per = 8 // bits
+        q = np.empty((out, in_features), dtype=np.uint8)
+        for k in range(per):  # element k of each byte sits in its bits k*bits .. k*bits+bits-1
+            q[:, k::per] = (as_bytes >> (k * bits)) & ((1 << bits) - 1)
+    else:
+        bitstream = np.unpackbits(as_bytes, axis=1, bitorder="little")[:, : in_features * bits]
+        weights = (1 << np.arange(bits, dtype=np.int64))
+        q = (bitstream.reshape(out, in_features, bits).astype(np.int64) * weights).sum(-1)
+    groups = in_features // group_size
+    assert scales.shape == (out, groups), (scales.shape, out, groups)
+    w = q.reshape(out, groups, group_size).astype(dtype)
+    w *= scales.astype(dtype)[:, :, None]
+    w += biases.astype(dtype)[:, :, None]
+    return w.reshape(out, in_features)
 
 
 # --------------------------------------------------------------------------- config
@@ -129,6 +139,7 @@ class Weights:
     """Dense float weights by module path, dequantized where the checkpoint is quantized."""
 
     def __init__(self, model_dir, dtype):
+        np_dtype = np.float64 if dtype == torch.float64 else np.float32
         self.config = Config(model_dir)
         raw = load_checkpoint_tensors(model_dir)
         hf_layout = any(k.startswith("thinker.") for k in raw)
@@ -142,9 +153,9 @@ class Weights:
             module = name[: -len(".weight")] if name.endswith(".weight") else None
             if module is not None and (module + ".scales") in raw:
                 bits, g = self.config.quant_for(module)
-                w = dequantize(arr, raw[module + ".scales"], raw[module + ".biases"], bits, g)
+                w = dequantize(arr, raw[module + ".scales"], raw[module + ".biases"], bits, g, np_dtype)
             else:
-                w = arr.astype(np.float64)
+                w = arr.astype(np_dtype)
             if name.startswith("audio_tower.conv2d") and name.endswith(".weight") and not hf_layout:
                 w = np.transpose(w, (0, 3, 1, 2))  # channels-last [out, kh, kw, in] -> [out, in, kh, kw]
             self.t[name] = torch.from_numpy(np.ascontiguousarray(w)).to(dtype)
@@ -239,6 +250,9 @@ def linear(x, w, b=None):
     return y + b if b is not None else y
 
 
+CONV_BATCH = 64
+
+
 def encode_audio(W, mel):
     """mel [n_mels, T] -> [N, output_dim]."""
     cfg = W.config.audio
@@ -253,10 +267,14 @@ def encode_audio(W, mel):
     m = torch.as_tensor(mel, dtype=dt)
     for i, n in enumerate(lens):
         batch[i, 0, :, :n] = m[:, i * chunk: i * chunk + n]
-    x = batch
-    for j in (1, 2, 3):
-        x = gelu(torch.nn.functional.conv2d(x, W["audio_tower.conv2d%d.weight" % j],
-                                            W["audio_tower.conv2d%d.bias" % j], stride=2, padding=1))
+    outs = []
+    for start in range(0, k, CONV_BATCH):  # batching bounds memory only (upstream: conv_chunksize)
+        x = batch[start: start + CONV_BATCH]
+        for j in (1, 2, 3):
+            x = gelu(torch.nn.functional.conv2d(x, W["audio_tower.conv2d%d.weight" % j],
+                                                W["audio_tower.conv2d%d.bias" % j], stride=2, padding=1))
+        outs.append(x)
+    x = torch.cat(outs, dim=0)
     b, c, f, t = x.shape
     x = x.permute(0, 3, 1, 2).reshape(b, t, c * f)  # feature index = channel * f + freq
     x = linear(x, W["audio_tower.conv_out.weight"])

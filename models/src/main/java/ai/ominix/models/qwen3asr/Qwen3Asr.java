@@ -45,8 +45,13 @@ public final class Qwen3Asr implements AutoCloseable {
         }
     }
 
-    /** Generated ids of one chunk and why generation ended. */
-    public record Generated(int[] tokens, String stopReason) {}
+    /**
+     * Generated ids of one chunk and why generation ended ("stop", "length", "repetition").
+     *
+     * @param prefillNanos time to the first token (prompt through the decoder)
+     * @param decodeNanos  time of the decode steps after it
+     */
+    public record Generated(int[] tokens, String stopReason, long promptTokens, long prefillNanos, long decodeNanos) {}
 
     private final Path dir;
     private final Backend backend;
@@ -173,6 +178,19 @@ public final class Qwen3Asr implements AutoCloseable {
      * {@code maxNewTokens}, or when the {@link RepetitionGuard} sees a runaway loop.
      */
     public Generated generate(Tensor audio, Prompt prompt, int maxNewTokens, Cancellation cancel) {
+        return decode(audio, prompt, maxNewTokens, cancel, true);
+    }
+
+    /**
+     * Exactly {@code tokens} greedy steps whatever they produce (stop tokens and loops included):
+     * the fixed amount of work a benchmark compares.
+     */
+    public Generated generateFixed(Tensor audio, Prompt prompt, int tokens, Cancellation cancel) {
+        return decode(audio, prompt, tokens, cancel, false);
+    }
+
+    private Generated decode(Tensor audio, Prompt prompt, int maxNewTokens, Cancellation cancel, boolean stops) {
+        if (cancel == null) cancel = Cancellation.none();
         int budget = Math.min(maxNewTokens, config.text().maxPositions() - prompt.length());
         if (budget <= 0) {
             throw new ContextOverflowException("the prompt (" + prompt.length() + " tokens) leaves no room in the "
@@ -181,21 +199,35 @@ public final class Qwen3Asr implements AutoCloseable {
         RepetitionGuard guard = RepetitionGuard.standard();
         int[] tokens = new int[budget];
         int n = 0;
+        long start = System.nanoTime();
         try (TextDecoder.State state = decoder.newState(backend)) {
             int next;
             try (Scope s = Scope.open()) {
                 next = argmax(decoder.prefill(backend, embedPrompt(audio, prompt), state, cancel));
             }
+            long prefilled = System.nanoTime();
+            String reason;
             while (true) {
-                if (isStop(next)) return new Generated(Arrays.copyOf(tokens, n), "stop");
+                if (stops && isStop(next)) {
+                    reason = "stop";
+                    break;
+                }
                 tokens[n++] = next;
-                if (n == budget) return new Generated(tokens, "length");
-                if (guard.isRunaway(tokens, n)) return new Generated(Arrays.copyOf(tokens, n), "repetition");
+                if (n == budget) {
+                    reason = "length";
+                    break;
+                }
+                if (stops && guard.isRunaway(tokens, n)) {
+                    reason = "repetition";
+                    break;
+                }
                 cancel.check();
                 try (Scope s = Scope.open()) {
                     next = argmax(decoder.step(backend, next, state));
                 }
             }
+            return new Generated(Arrays.copyOf(tokens, n), reason, prompt.length(), prefilled - start,
+                    System.nanoTime() - prefilled);
         }
     }
 
