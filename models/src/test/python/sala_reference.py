@@ -13,8 +13,8 @@ Usage (Debian's interpreter, which has python3-torch and python3-numpy):
 CHECKPOINT_DIR is a checkpoint in the MLX layout (config.json, model.safetensors or an index with
 shards, MLX affine-quantized linears). CASES_JSON is {"cases": [{"name", "prompt": [ids],
 "calls": [sizes of the forward calls over the prompt] (optional, default one call),
-"max_new_tokens"}]}. OUT_JSON receives, per case, the greedy tokens, the logits after every
-forward call (float32, little-endian, base64) and selection statistics, plus the SHA-256 of the
+"max_new_tokens"}]}. OUT_JSON receives, per case, the greedy tokens, the logits after the prompt's
+last call and after every decode call (float32, little-endian, base64) and selection statistics, plus the SHA-256 of the
 checkpoint files it read so the Java test can check it runs on the same weights.
 
 How the Java tests' goldens are regenerated is described in SalaGoldenTest.java.
@@ -361,11 +361,11 @@ def run_case(model, case, eos, stats):
     if sum(calls) != len(prompt):
         raise ValueError(f"{case['name']}: calls {calls} do not cover the prompt")
     cache = model.new_cache()
-    logits, pos = [], 0
+    pos = 0
     for size in calls:
         last = model.forward_call(prompt[pos:pos + size], cache, pos, stats)
-        logits.append(last)
         pos += size
+    logits = [last]
     tokens, margins = [], []
     while len(tokens) < case["max_new_tokens"]:
         top2 = torch.topk(logits[-1], 2).values
