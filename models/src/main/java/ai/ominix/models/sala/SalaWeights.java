@@ -2,10 +2,7 @@ package ai.ominix.models.sala;
 
 import ai.ominix.engine.ModelLoadException;
 import ai.ominix.kernel.Weights;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
+import ai.ominix.weights.Checkpoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,25 +17,9 @@ final class SalaWeights {
 
     private SalaWeights() {}
 
-    /** {@code model.safetensors}, or the shards named by {@code model.safetensors.index.json}. */
+    /** The weight files: {@code model.safetensors}, or the shards its index names (validated headers). */
     static List<Path> files(Path dir) {
-        Path index = dir.resolve("model.safetensors.index.json");
-        if (Files.exists(index)) {
-            try {
-                JsonNode map = new ObjectMapper().readTree(Files.readString(index)).path("weight_map");
-                Set<String> shards = new TreeSet<>();
-                map.forEach(n -> shards.add(n.asText()));
-                if (shards.isEmpty()) throw new ModelLoadException(index + " has no weight_map");
-                List<Path> out = new ArrayList<>();
-                for (String s : shards) out.add(dir.resolve(s));
-                return out;
-            } catch (IOException e) {
-                throw new ModelLoadException("cannot read " + index + ": " + e.getMessage(), e);
-            }
-        }
-        Path single = dir.resolve("model.safetensors");
-        if (!Files.exists(single)) throw new ModelLoadException("no model.safetensors or index in " + dir);
-        return List.of(single);
+        return Checkpoint.discover(dir).files();   // WeightsFormatException is a ModelLoadException
     }
 
     /** The modules (name prefixes) the config implies, each stored as {@code .weight} (+ {@code .scales/.biases}). */
