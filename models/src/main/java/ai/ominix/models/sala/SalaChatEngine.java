@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Chat on a loaded MiniCPM-SALA: renders the conversation (ChatML, BOS added by the tokenizer),
@@ -38,18 +39,54 @@ public final class SalaChatEngine implements ChatEngine {
         public static final Options DEFAULT = new Options(32768);
     }
 
+    /** One sequence being generated: the prompt in one call, then one token per call; host logits. */
+    interface Sequence extends AutoCloseable {
+        float[] prefill(int[] prompt);
+
+        float[] next(int token);
+
+        @Override
+        void close();
+    }
+
     private final String modelId;
-    private final SalaModel model;
+    private final Supplier<Sequence> sequences;
+    private final Runnable release;
     private final Tokenizer tokenizer;
     private final Set<Integer> eos;
     private final int contextLength;
 
-    SalaChatEngine(String modelId, SalaModel model, Tokenizer tokenizer, Set<Integer> eos, int contextLength) {
+    /** @param release frees the model when the engine is closed */
+    SalaChatEngine(String modelId, Supplier<Sequence> sequences, Runnable release, Tokenizer tokenizer,
+                   Set<Integer> eos, int contextLength) {
         this.modelId = modelId;
-        this.model = model;
+        this.sequences = sequences;
+        this.release = release;
         this.tokenizer = tokenizer;
         this.eos = Set.copyOf(eos);
         this.contextLength = contextLength;
+    }
+
+    /** A sequence on the model: a fresh {@link SalaState} per request. */
+    private static Supplier<Sequence> on(SalaModel model) {
+        return () -> new Sequence() {
+            private final SalaState state = model.newState();
+
+            @Override
+            public float[] prefill(int[] prompt) {
+                return model.forwardLogits(prompt, state);
+            }
+
+            @Override
+            public float[] next(int token) {
+                return model.forwardLogits(new int[] {token}, state);
+            }
+
+            @Override
+            public void close() {
+                state.close();
+            }
+        };
     }
 
     /** Loads model, tokenizer and stop ids from a checkpoint directory. */
@@ -68,7 +105,8 @@ public final class SalaChatEngine implements ChatEngine {
             if (eos.isEmpty()) throw new ModelLoadException(modelDir + ": no eos_token_id in config or generation_config");
             int context = Math.min(options.contextLength(), model.config().maxPositionEmbeddings());
             Path name = modelDir.toAbsolutePath().normalize().getFileName();
-            return new SalaChatEngine(name == null ? "minicpm-sala" : name.toString(), model, tokenizer, eos, context);
+            return new SalaChatEngine(name == null ? "minicpm-sala" : name.toString(), on(model), model::close, tokenizer, eos,
+                    context);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -114,8 +152,8 @@ public final class SalaChatEngine implements ChatEngine {
         int budget = Math.min(request.maxTokens(), contextLength - prompt.length);
         Output out = new Output(tokenizer.streamDecoder(true), request.noThink(), request.stop(), sink);
         cancel.check();
-        try (SalaState state = model.newState()) {
-            float[] logits = model.forwardLogits(prompt, state);
+        try (Sequence sequence = sequences.get()) {
+            float[] logits = sequence.prefill(prompt);
             int sampled = 0;
             while (true) {
                 int next = sampler.sample(logits);
@@ -124,7 +162,7 @@ public final class SalaChatEngine implements ChatEngine {
                 if (out.token(next)) return out.finish(FinishReason.STOP, prompt.length, sampled);
                 if (sampled == budget) return out.finish(FinishReason.LENGTH, prompt.length, sampled);
                 cancel.check();
-                logits = model.forwardLogits(new int[] {next}, state);
+                logits = sequence.next(next);
             }
         }
     }
@@ -178,6 +216,6 @@ public final class SalaChatEngine implements ChatEngine {
 
     @Override
     public void close() {
-        model.close();
+        release.run();
     }
 }
