@@ -85,6 +85,58 @@ public final class SalaModel implements AutoCloseable {
     }
 
     /**
+     * A state as if {@code length} tokens had been processed, holding random keys, values and
+     * recurrent states: lets benchmarks decode at long context without a long prefill (decode cost
+     * does not depend on the values). Not for generating text.
+     */
+    public SalaState syntheticState(int length, long seed) {
+        SalaState state = newState();
+        java.util.Random r = new java.util.Random(seed);
+        int groups = config.numKvHeads();
+        int dim = config.sparseHeadDim();
+        for (int i = 0; i < layers.length; i++) {
+            switch (state.layer(i)) {
+                case SparseCache c -> {
+                    for (int done = 0; done < length; ) {
+                        int n = Math.min(1024, length - done);
+                        try (Scope s = Scope.open()) {
+                            c.kv.append(backend.fromArray(gaussian(r, groups * n * dim, 0.5f), 1, groups, n, dim),
+                                    backend.fromArray(gaussian(r, groups * n * dim, 0.5f), 1, groups, n, dim));
+                            backend.eval(c.kv.keys(), c.kv.values());
+                        }
+                        done += n;
+                    }
+                }
+                case LightningState l -> {
+                    int h = config.numHeads();
+                    int d = config.headDim();
+                    l.replace(backend.fromArray(gaussian(r, h * d * d, 0.01f), h, d, d));
+                }
+            }
+        }
+        state.advance(length);
+        return state;
+    }
+
+    private static float[] gaussian(java.util.Random r, int n, float std) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian() * std;
+        return a;
+    }
+
+    /** Bytes of weights one decode step reads: everything but the embedding table, of which one row. */
+    public long weightBytesPerToken() {
+        if (config.tieWordEmbeddings()) return weights.byteSize();
+        Tensor table = weights.get("model.embed_tokens.weight");
+        long tableBytes = table.size() * table.dtype().byteSize();
+        if (weights.contains("model.embed_tokens.scales")) {
+            Tensor sc = weights.get("model.embed_tokens.scales");
+            tableBytes += 2 * sc.size() * sc.dtype().byteSize();
+        }
+        return weights.byteSize() - tableBytes + tableBytes / table.dim(0);
+    }
+
+    /**
      * One forward call over {@code tokens} at positions {@code state.length()..}: updates the state
      * and returns the logits of the last token as f32 {@code [vocab]} (tracked by the caller's scope).
      * The sparse layers attend densely iff the total length after the call is below
