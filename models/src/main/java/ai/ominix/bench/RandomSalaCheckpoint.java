@@ -1,9 +1,9 @@
 package ai.ominix.bench;
 
+import ai.ominix.models.sala.SalaConfig;
 import ai.ominix.weights.HalfFloat;
 import ai.ominix.weights.SafetensorsWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A MiniCPM-SALA checkpoint at the real 9B shape (docs/minicpm-sala.md §1, §7) with random
@@ -48,53 +49,20 @@ public final class RandomSalaCheckpoint {
                     + (store.getUsableSpace() >> 30) + " GiB");
         }
         ObjectMapper json = new ObjectMapper();
-        Files.writeString(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(config(json, bits)));
+        Files.writeString(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(config(bits)));
         writeWeights(dir.resolve("model.safetensors"), bits);
         Files.writeString(dir.resolve(COMPLETE), "{\"bits\": " + bits + "}\n");
         return dir;
     }
 
-    static ObjectNode config(ObjectMapper json, int bits) {
-        ObjectNode c = json.createObjectNode();
-        c.putArray("architectures").add("MiniCPMSALAForCausalLM");
-        c.put("model_type", "minicpm_sala");
-        c.put("vocab_size", VOCAB);
-        c.put("hidden_size", HIDDEN);
-        c.put("intermediate_size", INTERMEDIATE);
-        c.put("num_hidden_layers", LAYERS);
-        c.put("num_attention_heads", HEADS);
-        c.put("num_key_value_heads", KV_HEADS);
-        c.put("head_dim", HEAD_DIM);
-        c.put("lightning_nh", HEADS);
-        c.put("lightning_nkv", HEADS);
-        c.put("lightning_head_dim", HEAD_DIM);
-        ArrayNode mixers = c.putArray("mixer_types");
-        for (int l = 0; l < LAYERS; l++) mixers.add(SPARSE_LAYERS.contains(l) ? "minicpm4" : "lightning-attn");
-        c.put("rms_norm_eps", 1e-6);
-        c.put("rope_theta", 10000.0);
-        c.put("lightning_use_rope", true);
-        c.put("attn_use_rope", false);
-        c.put("qk_norm", true);
-        c.put("use_output_norm", true);
-        c.put("use_output_gate", true);
-        c.put("attn_use_output_gate", true);
-        c.put("lightning_scale", "1/sqrt(d)");
-        c.put("scale_emb", 12);
-        c.put("scale_depth", 1.4);
-        c.put("dim_model_base", 256);
-        ObjectNode s = c.putObject("sparse_config");
-        s.put("kernel_size", 32);
-        s.put("kernel_stride", 16);
-        s.put("init_blocks", 1);
-        s.put("block_size", 64);
-        s.put("window_size", 2048);
-        s.put("topk", 64);
-        s.put("use_nope", false);
-        s.put("dense_len", 8192);
-        c.put("tie_word_embeddings", false);
-        c.put("max_position_embeddings", 524288);
-        c.put("bos_token_id", 1);
-        c.putArray("eos_token_id").add(2).add(73440);
+    /** The released model's configuration (§1) with MLX's quantization block. */
+    static ObjectNode config(int bits) {
+        List<SalaConfig.Mixer> mixers = new ArrayList<>();
+        for (int l = 0; l < LAYERS; l++) mixers.add(SPARSE_LAYERS.contains(l) ? SalaConfig.Mixer.SPARSE : SalaConfig.Mixer.LIGHTNING);
+        SalaConfig real = new SalaConfig(VOCAB, HIDDEN, INTERMEDIATE, LAYERS, HEADS, KV_HEADS, HEAD_DIM, HEADS, mixers,
+                1e-6f, 10000f, 12f, 1.4f, 256f, (float) (1 / Math.sqrt(HEAD_DIM)),
+                new SalaConfig.Sparse(32, 16, 1, 64, 2048, 64, 8192), false, 524288, 1, Set.of(2, 73440));
+        ObjectNode c = real.toJson();
         ObjectNode q = c.putObject("quantization");
         q.put("group_size", GROUP);
         q.put("bits", bits);

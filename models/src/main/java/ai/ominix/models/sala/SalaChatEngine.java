@@ -89,6 +89,11 @@ public final class SalaChatEngine implements ChatEngine {
         };
     }
 
+    /** {@link #load(Path, Backend, Options)} with the default context bound. */
+    public static SalaChatEngine load(Path modelDir, Backend backend) {
+        return load(modelDir, backend, Options.DEFAULT);
+    }
+
     /** Loads model, tokenizer and stop ids from a checkpoint directory. */
     public static SalaChatEngine load(Path modelDir, Backend backend, Options options) {
         Tokenizer tokenizer = Tokenizers.load(modelDir);

@@ -3,6 +3,8 @@ package ai.ominix.models.sala;
 import ai.ominix.engine.ModelLoadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,6 +101,59 @@ public record SalaConfig(int vocabSize, int hiddenSize, int intermediateSize, in
     /** Head dim of the sparse layers, {@code hidden_size / num_attention_heads} (HFM {@code MiniCPMAttention}). */
     public int sparseHeadDim() {
         return hiddenSize / numHeads;
+    }
+
+    /**
+     * This configuration as upstream's config.json (the inverse of {@link #parse}, fixed flags
+     * included); checkpoint writers add their {@code quantization} block.
+     */
+    public ObjectNode toJson() {
+        ObjectNode c = new ObjectMapper().createObjectNode();
+        c.putArray("architectures").add("MiniCPMSALAForCausalLM");
+        c.put("model_type", "minicpm_sala");
+        c.put("vocab_size", vocabSize);
+        c.put("hidden_size", hiddenSize);
+        c.put("intermediate_size", intermediateSize);
+        c.put("num_hidden_layers", numLayers);
+        c.put("num_attention_heads", numHeads);
+        c.put("num_key_value_heads", numKvHeads);
+        c.put("head_dim", headDim);
+        c.put("lightning_nh", numHeads);
+        c.put("lightning_nkv", lightningKvHeads);
+        c.put("lightning_head_dim", headDim);
+        ArrayNode m = c.putArray("mixer_types");
+        for (Mixer x : mixers) m.add(x == Mixer.SPARSE ? "minicpm4" : "lightning-attn");
+        c.put("rms_norm_eps", rmsNormEps);
+        c.put("rope_theta", ropeTheta);
+        c.putNull("rope_scaling");
+        c.put("lightning_use_rope", true);
+        c.put("attn_use_rope", false);
+        c.put("qk_norm", true);
+        c.put("use_output_norm", true);
+        c.put("use_output_gate", true);
+        c.put("attn_use_output_gate", true);
+        c.put("lightning_scale", Math.abs(lightningScale - 1 / Math.sqrt(headDim)) < 1e-7 ? "1/sqrt(d)"
+                : Math.abs(lightningScale - 1.0 / headDim) < 1e-9 ? "1/d" : "1");
+        c.put("scale_emb", scaleEmb);
+        c.put("scale_depth", scaleDepth);
+        c.put("dim_model_base", dimModelBase);
+        ObjectNode s = c.putObject("sparse_config");
+        s.put("kernel_size", sparse.kernelSize());
+        s.put("kernel_stride", sparse.kernelStride());
+        s.put("init_blocks", sparse.initBlocks());
+        s.put("block_size", sparse.blockSize());
+        s.put("window_size", sparse.windowSize());
+        s.put("topk", sparse.topk());
+        s.put("use_nope", false);
+        s.put("dense_len", sparse.denseLen());
+        c.put("tie_word_embeddings", tieWordEmbeddings);
+        c.put("attention_bias", false);
+        c.put("hidden_act", "silu");
+        c.put("max_position_embeddings", maxPositionEmbeddings);
+        if (bosTokenId != null) c.put("bos_token_id", bosTokenId);
+        ArrayNode eos = c.putArray("eos_token_id");
+        eosTokenIds.stream().sorted().forEach(eos::add);
+        return c;
     }
 
     public static SalaConfig load(Path modelDir) {

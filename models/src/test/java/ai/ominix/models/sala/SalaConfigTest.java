@@ -43,6 +43,14 @@ class SalaConfigTest {
     }
 
     @Test
+    void writesWhatItParses() throws IOException {
+        SalaConfig c = SalaConfig.parse(real());
+        assertEquals(c, SalaConfig.parse(c.toJson()));
+        SalaConfig tiny = TinySala.config(455, 1, new int[] {2, 447});
+        assertEquals(tiny, SalaConfig.parse(tiny.toJson()));
+    }
+
+    @Test
     void rejectsWhatItDoesNotImplement() throws IOException {
         ObjectNode c = real();
         c.put("attn_use_rope", true);

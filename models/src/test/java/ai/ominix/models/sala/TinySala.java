@@ -95,52 +95,18 @@ public final class TinySala {
         }
     }
 
+    /** The §10 configuration (real values except the sizes and the sparse window, topk, dense_len). */
+    public static SalaConfig config(int vocabSize, int bosId, int[] eosIds) {
+        List<SalaConfig.Mixer> mixers = MIXERS.stream()
+                .map(m -> m.equals("minicpm4") ? SalaConfig.Mixer.SPARSE : SalaConfig.Mixer.LIGHTNING).toList();
+        return new SalaConfig(vocabSize, HIDDEN, INTERMEDIATE, MIXERS.size(), HEADS, KV_HEADS, HEAD_DIM, HEADS, mixers,
+                1e-6f, 10000f, 12f, 1.4f, 256f, (float) (1 / Math.sqrt(HEAD_DIM)),
+                new SalaConfig.Sparse(32, 16, 1, 64, 128, 4, 512), false, 4096, bosId,
+                java.util.Arrays.stream(eosIds).boxed().collect(java.util.stream.Collectors.toSet()));
+    }
+
     static ObjectNode config(Format format, int vocabSize, int bosId, int[] eosIds) {
-        ObjectNode c = JSON.createObjectNode();
-        c.putArray("architectures").add("MiniCPMSALAForCausalLM");
-        c.put("model_type", "minicpm_sala");
-        c.put("vocab_size", vocabSize);
-        c.put("hidden_size", HIDDEN);
-        c.put("intermediate_size", INTERMEDIATE);
-        c.put("num_hidden_layers", MIXERS.size());
-        c.put("num_attention_heads", HEADS);
-        c.put("num_key_value_heads", KV_HEADS);
-        c.put("head_dim", HEAD_DIM);
-        c.put("lightning_nh", HEADS);
-        c.put("lightning_nkv", HEADS);
-        c.put("lightning_head_dim", HEAD_DIM);
-        ArrayNode mixers = c.putArray("mixer_types");
-        MIXERS.forEach(mixers::add);
-        c.put("rms_norm_eps", 1e-6);
-        c.put("rope_theta", 10000.0);
-        c.putNull("rope_scaling");
-        c.put("lightning_use_rope", true);
-        c.put("attn_use_rope", false);
-        c.put("qk_norm", true);
-        c.put("use_output_norm", true);
-        c.put("use_output_gate", true);
-        c.put("attn_use_output_gate", true);
-        c.put("lightning_scale", "1/sqrt(d)");
-        c.put("scale_emb", 12);
-        c.put("scale_depth", 1.4);
-        c.put("dim_model_base", 256);
-        c.put("mup_denominator", 32);
-        ObjectNode sparse = c.putObject("sparse_config");
-        sparse.put("kernel_size", 32);
-        sparse.put("kernel_stride", 16);
-        sparse.put("init_blocks", 1);
-        sparse.put("block_size", 64);
-        sparse.put("window_size", 128);
-        sparse.put("topk", 4);
-        sparse.put("use_nope", false);
-        sparse.put("dense_len", 512);
-        c.put("tie_word_embeddings", false);
-        c.put("attention_bias", false);
-        c.put("hidden_act", "silu");
-        c.put("max_position_embeddings", 4096);
-        c.put("bos_token_id", bosId);
-        ArrayNode eos = c.putArray("eos_token_id");
-        for (int e : eosIds) eos.add(e);
+        ObjectNode c = config(vocabSize, bosId, eosIds).toJson();
         c.put("pad_token_id", eosIds[0]);
         c.put("torch_dtype", "bfloat16");
         if (format.bits > 0) {
