@@ -81,6 +81,16 @@ public final class TinyTokenizerFiles {
             She said that they'll arrive tomorrow morning, but I don't think they will be on time.
             Write a short poem about the sea. The sea is wide and deep and blue; the waves come in and
             go out again. Explain how a transformer model works: attention, layers, and tokens.
+            The user said hello, and the assistant said hello back. The system prompt tells the assistant
+            what to do. A language model reads the text one token at a time and writes the answer one
+            token at a time. The speech model listens to the audio and writes down what it hears, in the
+            language that was spoken: English, Chinese, German, French, Spanish or Japanese.
+            Good morning! How are you today? I am fine, thank you, and how are you? Let me think about
+            that for a moment. Here is what I found: the answer is forty two. Is there anything else I
+            can help you with? No, that is all for now. Have a nice day and see you tomorrow.
+            Transcribe the following recording. The recording is about ten seconds long and was made in
+            a quiet room. The speaker talks about the weather, the news, and the plans for the weekend.
+            On Saturday we will go to the park, and on Sunday we will visit our friends in the city.
             """;
 
     private TinyTokenizerFiles() {}
@@ -99,6 +109,15 @@ public final class TinyTokenizerFiles {
      * @param merges       number of merges to learn (fewer if the corpus runs out of repeated pairs)
      */
     public static Written writeQwen3Asr(Path dir, int firstAddedId, int merges) {
+        return writeQwen3Asr(dir, firstAddedId, merges, false);
+    }
+
+    /**
+     * As {@link #writeQwen3Asr(Path, int, int)}; with {@code tokenizerJson} also the same tokenizer as
+     * a Qwen2-layout {@code tokenizer.json} (NFC, Split + ByteLevel pre-tokenizer, ByteLevel decoder),
+     * which loaders prefer when present (the original Hugging Face checkpoints ship one).
+     */
+    public static Written writeQwen3Asr(Path dir, int firstAddedId, int merges, boolean tokenizerJson) {
         Map<List<String>, Integer> words = new LinkedHashMap<>();
         Matcher m = Pattern.compile(TokenizerPatterns.QWEN2, Pattern.UNICODE_CHARACTER_CLASS).matcher(CORPUS);
         while (m.find()) {
@@ -138,6 +157,7 @@ public final class TinyTokenizerFiles {
         for (String[] pair : learned) mergesTxt.append(pair[0]).append(' ').append(pair[1]).append('\n');
         write(dir.resolve("vocab.json"), vocab);
         writeText(dir.resolve("merges.txt"), mergesTxt.toString());
+        if (tokenizerJson) write(dir.resolve("tokenizer.json"), qwen2TokenizerJson(vocab, learned, first));
         write(dir.resolve("tokenizer_config.json"), config);
         return new Written(first + QWEN3_ASR_ADDED.size(), Map.copyOf(ids));
     }
@@ -243,6 +263,43 @@ public final class TinyTokenizerFiles {
         write(dir.resolve("tokenizer.json"), tj);
         write(dir.resolve("tokenizer_config.json"), config);
         return new Written(first + MINICPM_ADDED.size(), Map.copyOf(ids));
+    }
+
+    private static ObjectNode qwen2TokenizerJson(Map<String, Integer> vocab, List<String[]> merges, int first) {
+        ObjectNode tj = JsonNodeFactory.instance.objectNode();
+        tj.put("version", "1.0");
+        tj.putNull("truncation");
+        tj.putNull("padding");
+        ArrayNode added = tj.putArray("added_tokens");
+        for (int i = 0; i < QWEN3_ASR_ADDED.size(); i++) added.add(addedJson(QWEN3_ASR_ADDED.get(i)).put("id", first + i));
+        tj.putObject("normalizer").put("type", "NFC");
+        ObjectNode pre = tj.putObject("pre_tokenizer").put("type", "Sequence");
+        ArrayNode steps = pre.putArray("pretokenizers");
+        ObjectNode split = steps.addObject().put("type", "Split");
+        split.putObject("pattern").put("Regex", TokenizerPatterns.QWEN2);
+        split.put("behavior", "Isolated").put("invert", false);
+        steps.add(byteLevelStep());
+        tj.set("post_processor", byteLevelStep());
+        tj.set("decoder", byteLevelStep());
+        ObjectNode model = tj.putObject("model");
+        model.put("type", "BPE");
+        model.putNull("dropout");
+        model.putNull("unk_token");
+        model.put("continuing_subword_prefix", "");
+        model.put("end_of_word_suffix", "");
+        model.put("fuse_unk", false);
+        model.put("byte_fallback", false);
+        model.put("ignore_merges", false);
+        ObjectNode vocabNode = model.putObject("vocab");
+        vocab.forEach(vocabNode::put);
+        ArrayNode mergesNode = model.putArray("merges");
+        for (String[] pair : merges) mergesNode.addArray().add(pair[0]).add(pair[1]);
+        return tj;
+    }
+
+    private static ObjectNode byteLevelStep() {
+        return JsonNodeFactory.instance.objectNode().put("type", "ByteLevel").put("add_prefix_space", false)
+                .put("trim_offsets", false).put("use_regex", false);
     }
 
     private static int requireAfter(int firstAddedId, int vocabSize) {

@@ -1,6 +1,7 @@
 package ai.ominix.tokenizer;
 
 import ai.ominix.engine.ModelLoadException;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,8 +31,13 @@ record TokenizerJson(Map<String, Integer> vocab, String[] merges, ObjectNode mod
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** 150k distinct vocabulary keys would only churn Jackson's field-name symbol table. */
+    private static final JsonFactory STREAMING = JsonFactory.builder()
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+            .build();
+
     static TokenizerJson read(Path file) {
-        try (JsonParser p = MAPPER.getFactory().createParser(file.toFile())) {
+        try (JsonParser p = STREAMING.createParser(file.toFile())) {
             return read(p);
         } catch (IOException e) {
             throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);

@@ -29,7 +29,7 @@ public final class Tokenizers {
      *
      * @throws ModelLoadException when the files are missing, malformed or describe an unsupported tokenizer
      */
-    public static BpeTokenizer load(Path modelDir) {
+    public static Tokenizer load(Path modelDir) {
         TokenizerConfig config = TokenizerConfig.read(modelDir);
         Path json = modelDir.resolve("tokenizer.json");
         if (Files.isRegularFile(json)) return fromTokenizerJson(TokenizerJson.read(json), config, json);

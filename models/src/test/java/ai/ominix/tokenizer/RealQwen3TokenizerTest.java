@@ -54,6 +54,17 @@ class RealQwen3TokenizerTest {
     }
 
     @Test
+    void concurrentEncodingGivesTheSameIds() {
+        Tokenizer fresh = Tokenizers.load(NpmTokenizerFiles.modelsDir(NpmTokenizerFiles.QWEN3)); // empty word cache
+        List<Golden.Case> cases = golden.cases();
+        List<String> wrong = java.util.stream.IntStream.range(0, 8 * cases.size()).parallel()
+                .mapToObj(i -> cases.get(i % cases.size()))
+                .filter(c -> !java.util.Arrays.equals(c.ids(), fresh.encode(c.text())))
+                .map(Golden.Case::text).toList();
+        assertEquals(List.of(), wrong);
+    }
+
+    @Test
     void decodeMatchesReference() {
         for (Golden.Case c : golden.cases()) {
             assertEquals(c.decoded(), tok.decode(c.ids(), false), c.text());
