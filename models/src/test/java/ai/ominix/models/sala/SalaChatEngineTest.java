@@ -43,7 +43,7 @@ class SalaChatEngineTest {
 
     @BeforeAll
     static void tokenizer() {
-        TinyTokenizerFiles.Written w = TinyTokenizerFiles.writeMiniCpm(dir, -1, TinySala.TOKENIZER_MERGES);
+        TinyTokenizerFiles.Written w = TinyTokenizerFiles.writeMiniCpm(dir, TinySala.FIRST_ADDED_ID, TinySala.TOKENIZER_MERGES);
         tok = Tokenizers.load(dir);
         imEnd = w.id("<|im_end|>");
     }

@@ -57,6 +57,11 @@ public final class TinySala {
     public static final int GROUP_SIZE = 64;
     public static final long SEED = 20261125L;
     static final int TOKENIZER_MERGES = 300;
+    /**
+     * Id of {@code <|im_end|>}: the special tokens sit at a fixed place (as 73440… in the real model),
+     * so the weights do not change when the tiny tokenizer learns a slightly different vocabulary.
+     */
+    static final int FIRST_ADDED_ID = 632;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -67,7 +72,7 @@ public final class TinySala {
 
     /** A complete model directory: MiniCPM-style tokenizer files plus {@link #writeModel}. */
     public static Written write(Path dir, Format format, boolean sharded) {
-        TinyTokenizerFiles.Written tok = TinyTokenizerFiles.writeMiniCpm(dir, -1, TOKENIZER_MERGES);
+        TinyTokenizerFiles.Written tok = TinyTokenizerFiles.writeMiniCpm(dir, FIRST_ADDED_ID, TOKENIZER_MERGES);
         int imEnd = tok.id("<|im_end|>");
         writeModel(dir, format, sharded, tok.vocabSize(), 1, new int[] {2, imEnd});
         return new Written(dir, tok.vocabSize(), 1, imEnd, tok.id("<|im_start|>"));
