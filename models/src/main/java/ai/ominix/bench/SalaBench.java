@@ -57,9 +57,10 @@ public final class SalaBench {
 
     private SalaBench() {}
 
-    public static Report run(Backend backend, Path modelDir, int threads, int[] prompts, int decodeTokens, int longContext)
-            throws Exception {
-        double bandwidth = Roofline.readBandwidth(threads, 1L << 30, 5);
+    /** @param bandwidthBytes size of the buffer the read-bandwidth ceiling streams (well beyond the caches) */
+    public static Report run(Backend backend, Path modelDir, int threads, int[] prompts, int decodeTokens, int longContext,
+                             long bandwidthBytes) throws Exception {
+        double bandwidth = Roofline.readBandwidth(threads, bandwidthBytes, 5);
         double fma = Roofline.fmaPeak(threads, 3);
         long t0 = System.nanoTime();
         try (SalaModel model = SalaModel.load(modelDir, backend)) {
@@ -179,7 +180,7 @@ public final class SalaBench {
         Path dir = RandomSalaCheckpoint.ensure(cache, bits);
         System.out.printf(Locale.ROOT, "checkpoint %s ready in %.1f s%n", dir, (System.nanoTime() - t0) / 1e9);
         try (Backend backend = Backends.open(kind, threads)) {
-            System.out.print(format(run(backend, dir, threads, prompts, decode, longContext)));
+            System.out.print(format(run(backend, dir, threads, prompts, decode, longContext, 1L << 30)));
         }
     }
 }
