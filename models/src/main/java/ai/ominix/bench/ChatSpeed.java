@@ -4,11 +4,11 @@ import ai.ominix.generate.Sampler;
 import ai.ominix.models.sala.SalaConfig;
 import ai.ominix.models.sala.SalaModel;
 import ai.ominix.models.sala.SalaState;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Supplier;
 import java.nio.file.Path;
 
 /**
@@ -41,9 +41,9 @@ public final class ChatSpeed {
     private final SalaModel model;
     private final int[] prompt;
     private final int newTokens;
-    private final Ceilings ceilings;
+    private final long weightBytesPerToken;
 
-    public ChatSpeed(SalaModel model, int promptTokens, int newTokens, Ceilings ceilings) {
+    public ChatSpeed(SalaModel model, int promptTokens, int newTokens) {
         SalaConfig c = model.config();
         if (promptTokens < 1) throw new IllegalArgumentException("--prompt-tokens must be at least 1");
         if (newTokens < 1) throw new IllegalArgumentException("--new-tokens must be at least 1");
@@ -51,7 +51,7 @@ public final class ChatSpeed {
         this.model = model;
         this.prompt = prompt(c, promptTokens);
         this.newTokens = newTokens;
-        this.ceilings = ceilings;
+        this.weightBytesPerToken = model.weightBytesPerToken();
     }
 
     /** What {@code ominix bench chat} measures. */
@@ -70,16 +70,21 @@ public final class ChatSpeed {
         checkFits(SalaConfig.load(o.model()), o.promptTokens(), o.newTokens());
         return ModelBench.run("chat", command, o.run(), o.model(), METRICS, settings, backend -> {
             SalaModel model = SalaModel.load(o.model(), backend);
-            long perToken = model.weightBytesPerToken();
+            ChatSpeed speed = new ChatSpeed(model, o.promptTokens(), o.newTokens());
             return new ModelBench.Loaded() {
                 @Override
-                public Supplier<Map<Metric, Double>> runner(Ceilings ceilings) {
-                    return new ChatSpeed(model, o.promptTokens(), o.newTokens(), ceilings)::once;
+                public Map<Metric, Double> once() {
+                    return speed.once();
+                }
+
+                @Override
+                public Map<Metric, Double> withCeilings(Map<Metric, Double> run, Ceilings ceilings) {
+                    return speed.withCeilings(run, ceilings);
                 }
 
                 @Override
                 public Map<String, Object> modelFields() {
-                    return Map.of("weight_bytes_per_token", perToken);
+                    return Map.of("weight_bytes_per_token", speed.weightBytesPerToken);
                 }
 
                 @Override
@@ -108,8 +113,8 @@ public final class ChatSpeed {
         return ids;
     }
 
+    /** One generation; the ratios to the ceilings are added by {@link #withCeilings}. */
     public Map<Metric, Double> once() {
-        SalaConfig c = model.config();
         long cpu0 = ProcessStats.cpuNanos();
         try (SalaState state = model.newState()) {
             long t0 = System.nanoTime();
@@ -123,24 +128,31 @@ public final class ChatSpeed {
             long cpu1 = ProcessStats.cpuNanos();
             double prefillS = (t1 - t0) / 1e9;
             double decodeS = (t3 - t2) / 1e9;
-            double bound = ceilings.readBandwidth() / decodeBytes(c, model.weightBytesPerToken(), prompt.length + newTokens / 2.0);
-            Map<Metric, Double> m = new LinkedHashMap<>();
+            Map<Metric, Double> m = new HashMap<>();
             m.put(PROMPT_TOKENS, (double) prompt.length);
             m.put(PREFILL_S, prefillS);
             m.put(PREFILL_RATE, prompt.length / prefillS);
-            m.put(PREFILL_OF_PEAK, prompt.length * SalaBench.flopsPerToken(c) / prefillS / ceilings.fmaPeak());
             m.put(TTFT, (t2 - t0) / 1e9);
             m.put(DECODE_TOKENS, (double) newTokens);
             m.put(DECODE_S, decodeS);
             m.put(DECODE_RATE, newTokens / decodeS);
-            m.put(DECODE_BOUND, bound);
-            m.put(DECODE_OF_BOUND, newTokens / decodeS / bound);
             m.put(TOTAL_S, (t3 - t0) / 1e9);
             m.put(CPU_S, cpu0 < 0 ? Double.NaN : (cpu1 - cpu0) / 1e9);
             m.put(CPU_PER_TOKEN, cpu0 < 0 ? Double.NaN : (cpu1 - cpuAtFirstToken) / 1e9 / newTokens);
             m.put(PEAK_RSS, (double) ProcessStats.peakRssBytes());
             return m;
         }
+    }
+
+    /** A run with its ratios to the ceilings: prefill against the FMA peak, decode against the read-bandwidth bound. */
+    public Map<Metric, Double> withCeilings(Map<Metric, Double> run, Ceilings ceilings) {
+        SalaConfig c = model.config();
+        double bound = ceilings.readBandwidth() / decodeBytes(c, weightBytesPerToken, prompt.length + newTokens / 2.0);
+        Map<Metric, Double> m = new HashMap<>(run);
+        m.put(PREFILL_OF_PEAK, run.get(PREFILL_RATE) * SalaBench.flopsPerToken(c) / ceilings.fmaPeak());
+        m.put(DECODE_BOUND, bound);
+        m.put(DECODE_OF_BOUND, run.get(DECODE_RATE) / bound);
+        return m;
     }
 
     /**

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The frame the model benchmarks share: open the backend, measure the ceilings with the same
@@ -17,8 +16,11 @@ final class ModelBench {
 
     /** A loaded model ready to be measured; closing it frees the weights. */
     interface Loaded extends AutoCloseable {
-        /** One measured run at the given ceilings. */
-        Supplier<Map<Metric, Double>> runner(Ceilings ceilings);
+        /** One run: what it measured, without the ratios to the ceilings. */
+        Map<Metric, Double> once();
+
+        /** The run with its ratios to the ceilings added. */
+        Map<Metric, Double> withCeilings(Map<Metric, Double> run, Ceilings ceilings);
 
         /** Fields this bench adds to the report's {@code model} object. */
         Map<String, Object> modelFields();
@@ -41,11 +43,13 @@ final class ModelBench {
         try (Backend backend = Backends.open(o.backend(), o.threads())) {
             int threads = backend instanceof CpuBackend cpu ? cpu.threads()
                     : o.threads() > 0 ? o.threads() : Runtime.getRuntime().availableProcessors();
-            Ceilings ceilings = Ceilings.measure(threads, o.bandwidthBytes());
             long t0 = System.nanoTime();
             try (Loaded model = loader.load(backend)) {
                 double loadS = (System.nanoTime() - t0) / 1e9;
-                Runs runs = Repetitions.run(metrics, o.warmup(), o.repeat(), model.runner(ceilings), listener);
+                List<Map<Metric, Double>> measured = Repetitions.run(o.warmup(), o.repeat(), model::once, listener);
+                // after the runs, so that the bandwidth buffer does not count in their peak RSS
+                Ceilings ceilings = Ceilings.measure(threads, o.bandwidthBytes());
+                Runs runs = Runs.of(metrics, measured.stream().map(run -> model.withCeilings(run, ceilings)).toList());
                 Map<String, Object> modelFields = facts.fields();
                 modelFields.put("load_s", loadS);
                 modelFields.putAll(model.modelFields());

@@ -35,6 +35,7 @@ class ModelSpeedTest {
         List<String> events = new ArrayList<>();
         BenchResult r = AsrSpeed.measure(new AsrSpeed.Options(dir.resolve("asr"), null, 2.5, 6, ONE_THREAD), "cmd",
                 (warmup, i, of, v) -> events.add((warmup ? "warm-up " : "run ") + i + "/" + of));
+        System.out.println(BenchTable.render(r));
         assertEquals(List.of("warm-up 1/1", "run 1/2", "run 2/2"), events);
         Runs runs = r.runs();
         assertEquals(2, runs.count());
@@ -68,6 +69,7 @@ class ModelSpeedTest {
     void chatPrefillsThePromptLengthAndDecodesPastEos() {
         BenchResult r = ChatSpeed.measure(new ChatSpeed.Options(dir.resolve("sala"), 600, 5, ONE_THREAD), "cmd",
                 (warmup, i, of, v) -> {});
+        System.out.println(BenchTable.render(r));
         assertEquals(ChatSpeed.METRICS, r.runs().metrics());
         for (int i = 0; i < r.runs().count(); i++) {
             var run = r.runs().run(i);
