@@ -35,6 +35,12 @@ public final class KernelBench {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
+    /** The fields of each row, in order (documented in BENCHMARKS.md); a ratio that does not apply is null. */
+    public static final List<String> ROW_FIELDS = List.of("kernel", "model", "layer", "shape", "min_s", "median_s", "samples",
+            "figure", "unit", "of_read_bw", "of_copy_bw", "of_gemm_peak", "of_fma_peak");
+    /** The ceilings measured first, in order. */
+    public static final List<String> CEILING_FIELDS = List.of("copy_gb_s", "read_gb_s", "fma_peak_gflop_s", "gemm_peak_gflop_s");
+
     private final Backend be;
     private final int threads;
     private final boolean quick;
@@ -84,10 +90,8 @@ public final class KernelBench {
             b.be.close();
         }
         Map<String, Double> ceilings = new LinkedHashMap<>();
-        ceilings.put("copy_gb_s", b.copyGBs);
-        ceilings.put("read_gb_s", b.readGBs);
-        ceilings.put("fma_peak_gflop_s", b.fmaPeak);
-        ceilings.put("gemm_peak_gflop_s", b.gemmPeak);
+        double[] values = {b.copyGBs, b.readGBs, b.fmaPeak, b.gemmPeak};
+        for (int i = 0; i < values.length; i++) ceilings.put(CEILING_FIELDS.get(i), values[i]);
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("quick", quick);
         settings.put("models", String.join(",", models));
@@ -299,10 +303,16 @@ public final class KernelBench {
         return v;
     }
 
-    /** Runs {@code op} (in a fresh scope each time) until 1.5 s or 40 runs after 3 warm-ups; returns {best, median, runs}. */
+    /**
+     * Runs {@code op} (in a fresh scope each time): warm-up for at least 3 runs and 1 s (0.3 s quick)
+     * so that the JIT has compiled a new kernel before it is timed, then until 1.5 s (0.5 s) or 40
+     * runs, at least 5; returns {best, median, runs} in seconds.
+     */
     private double[] time(Runnable op) {
-        long budget = (quick ? 500_000_000L : 1_500_000_000L);
-        for (int i = 0; i < 3; i++) once(op);
+        long warm = quick ? 300_000_000L : 1_000_000_000L;
+        long budget = quick ? 500_000_000L : 1_500_000_000L;
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < 3 || System.nanoTime() - warmStart < warm; i++) once(op);
         List<Double> t = new ArrayList<>();
         long start = System.nanoTime();
         while (t.size() < 5 || t.size() < 40 && System.nanoTime() - start < budget) t.add(once(op));
@@ -348,17 +358,10 @@ public final class KernelBench {
     /** One result row; {@code ratios} are fractions of the ceilings named by their keys. */
     private void row(String kernel, String model, String layer, String shape, double[] t, double figure, String unit,
                      Map<String, Double> ratios) {
+        if (!ROW_FIELDS.containsAll(ratios.keySet())) throw new IllegalArgumentException("unknown ratio in " + ratios.keySet());
+        Object[] values = {kernel, model, layer, shape, t[0], t[1], (int) t[2], figure, unit};
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("kernel", kernel);
-        r.put("model", model);
-        r.put("layer", layer);
-        r.put("shape", shape);
-        r.put("min_s", t[0]);
-        r.put("median_s", t[1]);
-        r.put("samples", (int) t[2]);
-        r.put("figure", figure);
-        r.put("unit", unit);
-        for (String c : List.of("of_read_bw", "of_copy_bw", "of_gemm_peak", "of_fma_peak")) r.put(c, ratios.get(c));
+        for (int i = 0; i < ROW_FIELDS.size(); i++) r.put(ROW_FIELDS.get(i), i < values.length ? values[i] : ratios.get(ROW_FIELDS.get(i)));
         rows.add(r);
         progress.accept(r);
     }

@@ -44,7 +44,7 @@ public final class BenchAsrCommand implements Callable<Integer> {
         if (audio != null && seconds != null) throw new CliException("give --audio or --seconds, not both");
         if (audio != null && !Files.isRegularFile(audio)) throw new CliException(audio + ": no such file");
         try (Local local = Local.fromEnvironment()) {
-            Path dir = local.model(model, ModelKind.ASR, "--model").dir();
+            Path dir = BenchCommand.modelDir(local, model, ModelKind.ASR);
             AsrSpeed.Options o = new AsrSpeed.Options(dir, audio, seconds == null ? 30 : seconds, newTokens, run.toRunOptions());
             BenchCommand.print(AsrSpeed.measure(o, BenchCommand.commandLine(spec),
                     BenchCommand.progress(List.of(AsrSpeed.ENCODER_S, AsrSpeed.PREFILL_RATE, AsrSpeed.DECODE_RATE, AsrSpeed.RTF))),

@@ -38,7 +38,7 @@ public final class BenchChatCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Local local = Local.fromEnvironment()) {
-            Path dir = local.model(model, ModelKind.CHAT, "--model").dir();
+            Path dir = BenchCommand.modelDir(local, model, ModelKind.CHAT);
             ChatSpeed.Options o = new ChatSpeed.Options(dir, promptTokens, newTokens, run.toRunOptions());
             BenchCommand.print(ChatSpeed.measure(o, BenchCommand.commandLine(spec),
                     BenchCommand.progress(List.of(ChatSpeed.PREFILL_RATE, ChatSpeed.TTFT, ChatSpeed.DECODE_RATE))), run.json);

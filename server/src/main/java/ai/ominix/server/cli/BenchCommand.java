@@ -5,9 +5,12 @@ import ai.ominix.bench.BenchResult;
 import ai.ominix.bench.BenchTable;
 import ai.ominix.bench.Metric;
 import ai.ominix.bench.Repetitions;
+import ai.ominix.server.engine.EngineLoaders;
+import ai.ominix.server.engine.ModelKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,6 +43,16 @@ public final class BenchCommand implements Runnable {
 
     static String quote(String arg) {
         return PLAIN.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'";
+    }
+
+    /** The model {@code --model} names, which must be of the kind the bench runs. */
+    static Path modelDir(Local local, String spec, ModelKind kind) {
+        Path dir = local.model(spec, kind, "--model").dir();
+        ModelKind actual = EngineLoaders.kindOf(dir);
+        if (actual != kind) {
+            throw new CliException(dir + " holds a " + actual.description() + " model, not a " + kind.description() + " model");
+        }
+        return dir;
     }
 
     static void print(BenchResult result, boolean json) {
