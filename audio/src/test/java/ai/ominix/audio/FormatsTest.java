@@ -32,7 +32,7 @@ class FormatsTest {
 
     static Stream<Arguments> cases() {
         Stream.Builder<Arguments> b = Stream.builder();
-        for (Codec codec : new Codec[] {Codec.FLAC, Codec.MP3, Codec.M4A, Codec.OGG_VORBIS, Codec.OGG_OPUS}) {
+        for (Codec codec : new Codec[] {Codec.FLAC, Codec.MP3, Codec.M4A, Codec.OGG_VORBIS, Codec.OGG_OPUS, Codec.WEBM_OPUS}) {
             for (int rate : new int[] {8000, 16000, 22050, 44100, 48000}) {
                 for (int ch = 1; ch <= 2; ch++) {
                     b.add(Arguments.of(codec, rate, ch));
