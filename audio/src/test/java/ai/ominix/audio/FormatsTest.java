@@ -74,4 +74,30 @@ class FormatsTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = Codec.class, names = {"WAV", "FLAC", "MP3", "M4A", "OGG_VORBIS", "OGG_OPUS", "WEBM_OPUS"})
+    void probeReportsFormatRateChannelsAndDuration(Codec codec) {
+        Path file = Fixtures.encode(speech, codec, 44_100, 2);
+        AudioInfo info = AudioLoader.probe(file);
+        double seconds = AudioLoader.load16kMono(Fixtures.encode(speech, Codec.WAV, 44_100, 2)).length / 16_000.0;
+        String expectedFormat = switch (codec) {
+            case WAV -> "wav";
+            case FLAC -> "flac";
+            case MP3 -> "mp3";
+            case M4A -> "m4a/aac";
+            case OGG_VORBIS -> "ogg/vorbis";
+            case OGG_OPUS -> "ogg/opus";
+            case WEBM_OPUS -> "webm/opus";
+        };
+        assertEquals(expectedFormat, info.format());
+        assertEquals(2, info.channels());
+        boolean opus = codec == Codec.OGG_OPUS || codec == Codec.WEBM_OPUS;
+        assertEquals(opus ? 48_000 : 44_100, info.sampleRate());
+        if (codec == Codec.OGG_VORBIS || opus) {
+            assertTrue(Double.isNaN(info.durationSeconds()), "duration needs a full scan: not probed");
+        } else {
+            assertEquals(seconds, info.durationSeconds(), 0.002);
+        }
+    }
 }
