@@ -66,6 +66,7 @@ final class Mp4AacDecoder implements Decoder {
                             sinkRef[0].format(rate, nc);
                             if (edit.frames(rate) >= 0) {
                                 sinkRef[0].limit(edit.frames(rate));
+                                sinkRef[0].expectFrames(edit.frames(rate));
                             }
                         } else if (format[0] != rate || format[1] != nc) {
                             throw new AudioFormatException("AAC stream changes format mid-way");
