@@ -100,4 +100,24 @@ class FormatsTest {
             assertEquals(seconds, info.durationSeconds(), 0.002);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void flac24BitIsBitExact() {
+        Path wav24 = Fixtures.ffmpeg(speech, "speech-48k-s24.wav", "-ar", "48000", "-c:a", "pcm_s24le");
+        Path flac24 = Fixtures.ffmpeg(wav24, "speech-48k-s24.flac", "-c:a", "flac", "-sample_fmt", "s32");
+        assertArrayEquals(AudioLoader.load16kMono(wav24), AudioLoader.load16kMono(flac24));
+    }
+
+    @org.junit.jupiter.api.Test
+    void mp3WithoutLameTagKeepsTheCodecDelay() {
+        float[] reference = AudioLoader.load16kMono(Fixtures.encode(speech, Codec.WAV, 44_100, 1));
+        Path bare = Fixtures.ffmpeg(Fixtures.encode(speech, Codec.WAV, 44_100, 1), "speech-44k-noxing.mp3",
+                "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0");
+        float[] decoded = AudioLoader.load16kMono(bare);
+        // without the tag nothing says how much to trim: LAME's 576 + the decoder's 529 samples remain
+        int expectedLag = (int) Math.round((576 + 529) * 16_000 / 44_100.0);
+        int lag = Signals.bestLag(reference, decoded, 800);
+        assertTrue(Math.abs(lag - expectedLag) <= 1, "lag " + lag);
+        assertTrue(Signals.correlation(reference, decoded, lag) > 0.99);
+    }
 }
