@@ -15,8 +15,10 @@ final class Gemm {
 
     static final int MR = 6;
     static final int NR = 2 * Vec.L;
-    static final int KC = 256;
-    static final int MC = 16 * MR;
+    /** K block: a packed B panel (KC × NR floats, 16 KiB with 512-bit vectors) stays in L1; a multiple of every group size. */
+    static final int KC = 128;
+    /** M block: the packed A block (MC × KC floats, 240 KiB) stays in L2; prefill-sized M is one block, so B is packed once. */
+    static final int MC = 80 * MR;
 
     /** Packs rows {@code [i0, i0+mc)} × columns {@code [k0, k0+kc)} of A into {@code dst[sliver][k][MR]}, zero rows past M. */
     interface ASource {
