@@ -22,12 +22,19 @@ final class DenseRows extends RowMatrix {
     private final MemorySegment seg;
     private final long base;
     private final DType dtype;
+    private final long rowBytes;
 
     /** {@code seg} holds {@code rows × cols} contiguous elements of {@code dtype} from byte {@code base}. */
     DenseRows(MemorySegment seg, long base, DType dtype, int rows, int cols) {
+        this(seg, base, (long) cols * dtype.byteSize(), dtype, rows, cols);
+    }
+
+    /** Rows of {@code cols} contiguous elements, {@code rowBytes} apart (e.g. the keys of one head in a KV cache). */
+    DenseRows(MemorySegment seg, long base, long rowBytes, DType dtype, int rows, int cols) {
         super(rows, cols);
         this.seg = seg;
         this.base = base;
+        this.rowBytes = rowBytes;
         this.dtype = dtype;
     }
 
@@ -44,7 +51,6 @@ final class DenseRows extends RowMatrix {
         }
         boolean bf16 = dtype == DType.BF16;
         int es = dtype.byteSize();
-        long rowBytes = (long) cols * es;
         for (int r = r0; r < r1; r += 4) {
             int ra = r, rb = Math.min(r + 1, r1 - 1), rc = Math.min(r + 2, r1 - 1), rd = Math.min(r + 3, r1 - 1);
             long oa = base + ra * rowBytes, ob = base + rb * rowBytes, oc = base + rc * rowBytes, od = base + rd * rowBytes;
@@ -86,7 +92,7 @@ final class DenseRows extends RowMatrix {
 
     @Override
     void decodeRow(int r, int k0, int n, float[] dst, int off) {
-        long start = base + ((long) r * cols + k0) * dtype.byteSize();
+        long start = base + r * rowBytes + (long) k0 * dtype.byteSize();
         switch (dtype) {
             case F32 -> Vec.toArray(seg, start, dst, off, n);
             case BF16 -> {
