@@ -167,6 +167,24 @@ final class Gemm {
         };
     }
 
+    /** A as a row-major f32 matrix on the heap (element {@code (i, k)} at {@code a[off + i·lda + k]}). */
+    static ASource heapA(float[] a, int off, int lda, int m) {
+        return (i0, mc, k0, kc, dst) -> {
+            int slivers = (mc + MR - 1) / MR;
+            for (int sl = 0; sl < slivers; sl++) {
+                int out = sl * kc * MR;
+                for (int r = 0; r < MR; r++) {
+                    int i = i0 + sl * MR + r;
+                    if (i < i0 + mc && i < m) {
+                        for (int kk = 0, src = off + i * lda + k0; kk < kc; kk++) dst[out + kk * MR + r] = a[src + kk];
+                    } else {
+                        for (int kk = 0; kk < kc; kk++) dst[out + kk * MR + r] = 0f;
+                    }
+                }
+            }
+        };
+    }
+
     /** B given as a row-major f32 {@code [K, N]} matrix (plain matmul), element {@code (k, j)} at {@code base + 4·(k·ldb + j)}. */
     static BSource kMajorB(MemorySegment s, long base, long ldb) {
         return (n0, nc, k0, kc, dst) -> {
