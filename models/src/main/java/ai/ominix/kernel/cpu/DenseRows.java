@@ -3,11 +3,7 @@ package ai.ominix.kernel.cpu;
 import ai.ominix.kernel.DType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Unquantized weights as stored: f32, bf16 or f16 rows. bf16 widens in registers (16-bit shift
@@ -15,9 +11,6 @@ import jdk.incubator.vector.VectorSpecies;
  * widened once into a scratch buffer and then dotted.
  */
 final class DenseRows extends RowMatrix {
-
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(Vec.L * 16));
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, Vec.F.vectorShape());
 
     private final MemorySegment seg;
     private final long base;
@@ -84,10 +77,8 @@ final class DenseRows extends RowMatrix {
                 : seg.get(Elements.F32, rowOff + 4L * i);
     }
 
-    /** L bf16 values → L floats: sign-extend to int, shift into the high half (the extension bits fall off). */
     private FloatVector widen(long byteOff) {
-        ShortVector s = ShortVector.fromMemorySegment(S, seg, byteOff, Vec.LE);
-        return ((IntVector) s.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        return Vec.bf16(seg, byteOff);
     }
 
     @Override

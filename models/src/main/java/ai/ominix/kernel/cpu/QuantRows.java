@@ -45,20 +45,24 @@ class QuantRows extends RowMatrix {
 
     /** Like {@link #loadScales(int, float[], int)} for groups {@code [g0, g1)} only (same positions in {@code dst}). */
     final void loadScales(int r, int g0, int g1, float[] dst, int off) {
-        long i = (long) r * groups;
-        int es = scaleType.byteSize();
-        for (int g = g0; g < g1; g++) {
-            dst[off + g] = read(scales, scalesBase + (i + g) * es);
-            dst[off + groups + g] = read(biases, biasesBase + (i + g) * es);
-        }
+        long row = (long) r * groups * scaleType.byteSize();
+        widen(scales, scalesBase + row, g0, g1, dst, off);
+        widen(biases, biasesBase + row, g0, g1, dst, off + groups);
     }
 
-    private float read(MemorySegment s, long byteOff) {
-        return switch (scaleType) {
-            case BF16 -> Float.intBitsToFloat(s.get(Elements.I16, byteOff) << 16);
-            case F16 -> Float.float16ToFloat(s.get(Elements.I16, byteOff));
-            default -> s.get(Elements.F32, byteOff);
-        };
+    /** Elements {@code [g0, g1)} of a row of scales or biases as f32 (one dtype switch per row, not per value). */
+    private void widen(MemorySegment s, long rowBase, int g0, int g1, float[] dst, int off) {
+        switch (scaleType) {
+            case BF16 -> {
+                int g = g0;
+                for (; g <= g1 - Vec.L; g += Vec.L) Vec.bf16(s, rowBase + 2L * g).intoArray(dst, off + g);
+                for (; g < g1; g++) dst[off + g] = Float.intBitsToFloat(s.get(Elements.I16, rowBase + 2L * g) << 16);
+            }
+            case F16 -> {
+                for (int g = g0; g < g1; g++) dst[off + g] = Float.float16ToFloat(s.get(Elements.I16, rowBase + 2L * g));
+            }
+            default -> MemorySegment.copy(s, Elements.F32, rowBase + 4L * g0, dst, off + g0, g1 - g0);
+        }
     }
 
     /**
