@@ -61,6 +61,14 @@ public abstract sealed class BpeTokenizer implements Tokenizer permits ByteLevel
     }
 
     @Override
+    public final int[] encodeOrdinary(String text) {
+        IntArray out = new IntArray(text.length() / 3 + 4);
+        String normalized = normalizer.apply(text);
+        if (!normalized.isEmpty()) encodeNormalized(normalized, true, out);
+        return out.toArray();
+    }
+
+    @Override
     public final int[] encodeWithSpecial(String text) {
         IntArray out = new IntArray(text.length() / 3 + 4 + specials.prefix.length + specials.suffix.length);
         out.addAll(specials.prefix);

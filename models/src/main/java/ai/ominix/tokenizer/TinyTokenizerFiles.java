@@ -66,7 +66,10 @@ public final class TinyTokenizerFiles {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A few hundred words of plain English, the kind of text a speech or chat model sees. */
+    /**
+     * A few hundred words of plain English, the kind of text a speech or chat model sees. Editing it
+     * changes the learned merges and so every tiny checkpoint's token ids (and goldens made from them).
+     */
     static final String CORPUS = """
             The system is a helpful assistant. The user asks a question and the assistant answers it.
             Language English. Please transcribe the audio into text. Hello world, this is a test of the

@@ -21,6 +21,13 @@ public interface Tokenizer {
     int[] encode(String text);
 
     /**
+     * Encodes text as plain text: added-token strings in it are not matched (as tiktoken's
+     * {@code encode_ordinary}, HF's {@code split_special_tokens=True}), so a user who types
+     * {@code <|im_end|>} cannot end a chat turn. No BOS/EOS.
+     */
+    int[] encodeOrdinary(String text);
+
+    /**
      * Like {@link #encode(String)}, then adds the BOS/EOS tokens the tokenizer's configuration asks
      * for ({@code add_bos_token}/{@code add_eos_token} of {@code tokenizer_config.json}, else the
      * {@code TemplateProcessing} post-processor of {@code tokenizer.json}). MiniCPM: BOS {@code <s>};

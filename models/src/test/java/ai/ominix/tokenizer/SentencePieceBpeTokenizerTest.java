@@ -98,6 +98,9 @@ class SentencePieceBpeTokenizerTest {
         assertArrayEquals(new int[] {THINK, SP, bytes(0x0A), AB}, t.encode("<think>\nab"));
         assertArrayEquals(new int[] {IM_END, IM_END}, t.encode("<|im_end|><|im_end|>"));
         assertArrayEquals(new int[] {1, SP_AB}, t.encodeWithSpecial("ab"));
+        int[] ordinary = t.encodeOrdinary("<s>ab");
+        assertEquals(SP, ordinary[0]);
+        assertEquals("<s>ab", t.decode(ordinary, true));
         assertArrayEquals(new int[] {1, 1, SP_AB}, t.encodeWithSpecial("<s>ab"));
     }
 
