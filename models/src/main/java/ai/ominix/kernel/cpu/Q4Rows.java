@@ -68,18 +68,18 @@ final class Q4Rows extends QuantRows {
         float ba = 0, bb = 0, bc = 0, bd = 0;
         for (int g = 0, e = 0; g < groups; g++) {
             FloatVector pa = FloatVector.zero(Vec.F), pb = pa, pc = pa, pd = pa;
-                for (int end = e + group; e < end; e += CHUNK) {
-                    int half = e / 2;
-                    ByteVector qa = bytes(wa + half), qb = bytes(wb + half), qc = bytes(wc + half), qd = bytes(wd + half);
-                    for (int part = 0; part < PARTS; part++) {
-                        FloatVector xe = FloatVector.fromArray(Vec.F, px, e + part * Vec.L);
-                        FloatVector xo = FloatVector.fromArray(Vec.F, px, e + BL + part * Vec.L);
-                        pa = widen(qa.and((byte) 0x0F), part).fma(xe, widen(high(qa), part).fma(xo, pa));
-                        pb = widen(qb.and((byte) 0x0F), part).fma(xe, widen(high(qb), part).fma(xo, pb));
-                        pc = widen(qc.and((byte) 0x0F), part).fma(xe, widen(high(qc), part).fma(xo, pc));
-                        pd = widen(qd.and((byte) 0x0F), part).fma(xe, widen(high(qd), part).fma(xo, pd));
-                    }
+            for (int end = e + group; e < end; e += CHUNK) {
+                int half = e / 2;
+                ByteVector qa = bytes(wa + half), qb = bytes(wb + half), qc = bytes(wc + half), qd = bytes(wd + half);
+                for (int part = 0; part < PARTS; part++) {
+                    FloatVector xe = FloatVector.fromArray(Vec.F, px, e + part * Vec.L);
+                    FloatVector xo = FloatVector.fromArray(Vec.F, px, e + BL + part * Vec.L);
+                    pa = widen(qa.and((byte) 0x0F), part).fma(xe, widen(high(qa), part).fma(xo, pa));
+                    pb = widen(qb.and((byte) 0x0F), part).fma(xe, widen(high(qb), part).fma(xo, pb));
+                    pc = widen(qc.and((byte) 0x0F), part).fma(xe, widen(high(qc), part).fma(xo, pc));
+                    pd = widen(qd.and((byte) 0x0F), part).fma(xe, widen(high(qd), part).fma(xo, pd));
                 }
+            }
             float xs = px[cols + g], xodd = 8f * px[cols + groups + g];
             aa = pa.fma(FloatVector.broadcast(Vec.F, sb[g]), aa);
             ab = pb.fma(FloatVector.broadcast(Vec.F, sb[stride + g]), ab);

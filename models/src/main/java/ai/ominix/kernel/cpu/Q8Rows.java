@@ -53,16 +53,16 @@ final class Q8Rows extends QuantRows {
         float ba = 0, bb = 0, bc = 0, bd = 0;
         for (int g = 0, e = 0; g < groups; g++) {
             FloatVector pa = FloatVector.zero(Vec.F), pb = pa, pc = pa, pd = pa;
-                for (int end = e + group; e < end; e += BL) {
-                    ByteVector qa = bytes(wa + e), qb = bytes(wb + e), qc = bytes(wc + e), qd = bytes(wd + e);
-                    for (int part = 0; part < PARTS; part++) {
-                        FloatVector xv = FloatVector.fromArray(Vec.F, px, e + part * Vec.L);
-                        pa = widen(qa, part).fma(xv, pa);
-                        pb = widen(qb, part).fma(xv, pb);
-                        pc = widen(qc, part).fma(xv, pc);
-                        pd = widen(qd, part).fma(xv, pd);
-                    }
+            for (int end = e + group; e < end; e += BL) {
+                ByteVector qa = bytes(wa + e), qb = bytes(wb + e), qc = bytes(wc + e), qd = bytes(wd + e);
+                for (int part = 0; part < PARTS; part++) {
+                    FloatVector xv = FloatVector.fromArray(Vec.F, px, e + part * Vec.L);
+                    pa = widen(qa, part).fma(xv, pa);
+                    pb = widen(qb, part).fma(xv, pb);
+                    pc = widen(qc, part).fma(xv, pc);
+                    pd = widen(qd, part).fma(xv, pd);
                 }
+            }
             float xs = px[cols + g];
             aa = pa.fma(FloatVector.broadcast(Vec.F, sb[g]), aa);
             ab = pb.fma(FloatVector.broadcast(Vec.F, sb[stride + g]), ab);
