@@ -488,8 +488,10 @@ public final class MlxBackend implements Backend {
             throw new KernelException("attention needs q [B, Hq, Lq, D], k, v [B, Hkv, Lk, D] with Hq % Hkv == 0, got "
                     + Tensor.describe(q) + ", " + Tensor.describe(k) + ", " + Tensor.describe(v));
         }
+        boolean decode = q.dim(2) == 1 && !(mask instanceof AttentionMask.Additive);
         return c.op(() -> {
             try (MlxCalls.F32 qa = c.f32(q); MlxCalls.F32 ka = c.f32(k); MlxCalls.F32 va = c.f32(v)) {
+                if (decode && device.type() == MlxDevice.Type.CPU) return decodeOnCpu(q, qa.a, ka.a, va.a, scale);
                 return switch (mask) {
                     case AttentionMask.None n -> ops.scaledDotProductAttention(qa.a, ka.a, va.a, scale, MaskMode.NONE, null);
                     case AttentionMask.Causal c ->
@@ -502,6 +504,28 @@ public final class MlxBackend implements Backend {
                 };
             }
         });
+    }
+
+    /**
+     * One query token on MLX's CPU backend, as two matmuls with the query heads that share a kv
+     * head as the rows of one product ({@code [B, Hkv, Hq/Hkv, D] · kᵀ}). MLX's CPU fallback for
+     * {@code fast.scaled_dot_product_attention} was 3–8× slower on a 4096-token decode step (it
+     * broadcasts k and v over the grouped heads). With one query row, causal and no mask are the
+     * same: the token sees every cached key. Metal and CUDA keep MLX's fused kernel.
+     */
+    private MlxArray decodeOnCpu(Tensor q, MlxArray qa, MlxArray ka, MlxArray va, float scale) {
+        int b = q.dim(0);
+        int hkv = ka.shape()[1];
+        int d = q.dim(3);
+        try (MlxArray grouped = ops.reshape(qa, b, hkv, q.dim(1) / hkv, d);
+                MlxArray k = MlxArray.scalar(scale);
+                MlxArray scaled = ops.multiply(grouped, k);
+                MlxArray kt = ops.transpose(ka, 0, 1, 3, 2);
+                MlxArray scores = ops.matmul(scaled, kt);
+                MlxArray p = ops.softmax(scores, -1, true);
+                MlxArray out = ops.matmul(p, va)) {
+            return ops.reshape(out, q.shape());
+        }
     }
 
     @Override
