@@ -138,7 +138,10 @@ final class MonoCollector implements PcmSink {
     static void normalise(float[] x) {
         float peak = 0;
         for (float v : x) {
-            peak = Math.max(peak, Math.abs(v));
+            float a = Math.abs(v);
+            if (a > peak) { // NaN never compares greater
+                peak = a;
+            }
         }
         float scale = peak > 1f && Float.isFinite(peak) ? 1f / peak : 1f;
         for (int i = 0; i < x.length; i++) {

@@ -208,6 +208,22 @@ class ModelDownloadTest {
     }
 
     @Test
+    void serveWithARepoIdPullsItFirst() throws Exception {
+        Path r = hub.repo("mlx-community/Pulled-ASR");
+        Files.writeString(r.resolve("config.json"), "{\"model_type\": \"qwen3_asr\"}");
+        Files.write(r.resolve("model.safetensors"), random(50_000, 7));
+        try (TestServer t = TestServer.builder(tmp.resolve("pull-on-serve")).models(false, false)
+                .asrSpec("mlx-community/Pulled-ASR").env("HF_ENDPOINT", hub.endpoint()).env("HF_TOKEN", "hf_secret").start()) {
+            t.awaitReady();
+            JsonNode h = TestServer.json(t.get("/health"));
+            assertEquals("ok", h.path("status").asText(), h.toString());
+            assertEquals("Pulled-ASR", h.at("/models/asr/id").asText());
+            assertEquals("mlx-community/Pulled-ASR", h.at("/models/asr/repo_id").asText());
+            assertTrue(Files.isRegularFile(t.modelsDir.resolve("Pulled-ASR/model.safetensors")));
+        }
+    }
+
+    @Test
     void badDownloadRequests() throws Exception {
         String[][] cases = {
                 {"{}", "400", "missing_parameter"},

@@ -67,6 +67,9 @@ public final class FormatSniffer {
             throw new AudioFormatException("truncated Ogg stream (" + head.length + " bytes)");
         }
         int packetStart = 27 + (head[26] & 0xFF);
+        if (head.length < Math.min(PEEK, packetStart + 8)) {
+            throw new AudioFormatException("truncated Ogg stream (" + head.length + " bytes)");
+        }
         if (startsWith(head, packetStart, "OpusHead")) {
             return Container.OGG_OPUS;
         }

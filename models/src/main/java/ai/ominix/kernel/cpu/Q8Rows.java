@@ -41,29 +41,79 @@ final class Q8Rows extends QuantRows {
         return px;
     }
 
+    /**
+     * Four rows per pass, so each activation chunk is loaded once for four weight rows (with a long
+     * input row, x no longer fits in L1 and reloading it per row would cost more than the weights).
+     * A remainder of fewer than four rows repeats its last row.
+     */
+    /**
+     * Four rows per pass, so each activation chunk is loaded once for four weight rows (with a long
+     * input row, x no longer fits in L1 and reloading it per row would cost more than the weights).
+     * A remainder of fewer than four rows repeats its last row. The vector loop lives in its own
+     * small method: C2 stops inlining in methods that grow too large, and a vector op left as a
+     * call boxes its operands.
+     */
     @Override
     void matvec(float[] px, MemorySegment y, long yByte, int r0, int r1) {
-        float[] sb = Scratch.SCALES.get(2 * groups);
-        for (int r = r0; r < r1; r++) {
-            loadScales(r, sb);
-            long row = packedBase + r * rowBytes;
-            FloatVector acc = FloatVector.zero(Vec.F);
-            float bias = 0;
-            for (int g = 0, e = 0; g < groups; g++) {
-                FloatVector p = FloatVector.zero(Vec.F);
+        int stride = 2 * groups;
+        float[] sb = Scratch.SCALES.get(4 * stride + 4);
+        for (int r = r0; r < r1; r += 4) {
+            int ra = r, rb = Math.min(r + 1, r1 - 1), rc = Math.min(r + 2, r1 - 1), rd = Math.min(r + 3, r1 - 1);
+            loadScales(ra, sb, 0);
+            loadScales(rb, sb, stride);
+            loadScales(rc, sb, 2 * stride);
+            loadScales(rd, sb, 3 * stride);
+            rows4(px, sb, packedBase + ra * rowBytes, packedBase + rb * rowBytes, packedBase + rc * rowBytes,
+                    packedBase + rd * rowBytes);
+            int out = 4 * stride;
+            y.set(Elements.F32, yByte + 4L * ra, sb[out]);
+            y.set(Elements.F32, yByte + 4L * rb, sb[out + 1]);
+            y.set(Elements.F32, yByte + 4L * rc, sb[out + 2]);
+            y.set(Elements.F32, yByte + 4L * rd, sb[out + 3]);
+        }
+    }
+
+    /** Dot products of x with four rows; scales/biases in {@code sb} (per row: scales then biases), results after them. */
+    private void rows4(float[] px, float[] sb, long wa, long wb, long wc, long wd) {
+        int stride = 2 * groups;
+        FloatVector aa = FloatVector.zero(Vec.F), ab = aa, ac = aa, ad = aa;
+        float ba = 0, bb = 0, bc = 0, bd = 0;
+        for (int g = 0, e = 0; g < groups; g++) {
+            FloatVector pa = FloatVector.zero(Vec.F), pb = pa, pc = pa, pd = pa;
                 for (int end = e + group; e < end; e += BL) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, packed, row + e, Vec.LE).lanewise(VectorOperators.XOR, (byte) 0x80);
+                    ByteVector qa = bytes(wa + e), qb = bytes(wb + e), qc = bytes(wc + e), qd = bytes(wd + e);
                     for (int part = 0; part < PARTS; part++) {
-                        FloatVector w = (FloatVector) q.convertShape(VectorOperators.B2F, Vec.F, part);
-                        p = w.fma(FloatVector.fromArray(Vec.F, px, e + part * Vec.L), p);
+                        FloatVector xv = FloatVector.fromArray(Vec.F, px, e + part * Vec.L);
+                        pa = widen(qa, part).fma(xv, pa);
+                        pb = widen(qb, part).fma(xv, pb);
+                        pc = widen(qc, part).fma(xv, pc);
+                        pd = widen(qd, part).fma(xv, pd);
                     }
                 }
-                float s = sb[g];
-                acc = p.fma(FloatVector.broadcast(Vec.F, s), acc);
-                bias += (sb[groups + g] + 128f * s) * px[cols + g];
-            }
-            y.set(Elements.F32, yByte + 4L * r, acc.reduceLanes(VectorOperators.ADD) + bias);
+            float xs = px[cols + g];
+            aa = pa.fma(FloatVector.broadcast(Vec.F, sb[g]), aa);
+            ab = pb.fma(FloatVector.broadcast(Vec.F, sb[stride + g]), ab);
+            ac = pc.fma(FloatVector.broadcast(Vec.F, sb[2 * stride + g]), ac);
+            ad = pd.fma(FloatVector.broadcast(Vec.F, sb[3 * stride + g]), ad);
+            ba += (sb[groups + g] + 128f * sb[g]) * xs;
+            bb += (sb[stride + groups + g] + 128f * sb[stride + g]) * xs;
+            bc += (sb[2 * stride + groups + g] + 128f * sb[2 * stride + g]) * xs;
+            bd += (sb[3 * stride + groups + g] + 128f * sb[3 * stride + g]) * xs;
         }
+        int out = 4 * stride;
+        sb[out] = aa.reduceLanes(VectorOperators.ADD) + ba;
+        sb[out + 1] = ab.reduceLanes(VectorOperators.ADD) + bb;
+        sb[out + 2] = ac.reduceLanes(VectorOperators.ADD) + bc;
+        sb[out + 3] = ad.reduceLanes(VectorOperators.ADD) + bd;
+    }
+
+    /** q − 128 as signed bytes. */
+    private ByteVector bytes(long at) {
+        return ByteVector.fromMemorySegment(B, packed, at, Vec.LE).lanewise(VectorOperators.XOR, (byte) 0x80);
+    }
+
+    private static FloatVector widen(ByteVector q, int part) {
+        return (FloatVector) q.convertShape(VectorOperators.B2F, Vec.F, part);
     }
 
     @Override
@@ -73,15 +123,15 @@ final class Q8Rows extends QuantRows {
             return;
         }
         float[] sb = Scratch.SCALES.get(2 * groups);
-        loadScales(r, sb);
+        loadScales(r, sb, 0);
         long row = packedBase + r * rowBytes;
         for (int e = k0; e < k0 + n; ) {
             int g = e / group;
             float s = sb[g], b = sb[groups + g] + 128f * s;
             for (int end = e + group; e < end; e += BL) {
-                ByteVector q = ByteVector.fromMemorySegment(B, packed, row + e, Vec.LE).lanewise(VectorOperators.XOR, (byte) 0x80);
+                ByteVector q = bytes(row + e);
                 for (int part = 0; part < PARTS; part++) {
-                    ((FloatVector) q.convertShape(VectorOperators.B2F, Vec.F, part)).fma(s, b)
+                    widen(q, part).fma(s, b)
                             .intoArray(dst, off + e - k0 + part * Vec.L);
                 }
             }

@@ -38,13 +38,13 @@ class QuantRows extends RowMatrix {
         this.scaleType = scaleType;
     }
 
-    /** Scales of row {@code r} to {@code dst[0, groups)}, biases to {@code dst[groups, 2·groups)}. */
-    final void loadScales(int r, float[] dst) {
+    /** Scales of row {@code r} to {@code dst[off, off+groups)}, biases to {@code dst[off+groups, off+2·groups)}. */
+    final void loadScales(int r, float[] dst, int off) {
         long i = (long) r * groups;
         int es = scaleType.byteSize();
         for (int g = 0; g < groups; g++) {
-            dst[g] = read(scales, scalesBase + (i + g) * es);
-            dst[groups + g] = read(biases, biasesBase + (i + g) * es);
+            dst[off + g] = read(scales, scalesBase + (i + g) * es);
+            dst[off + groups + g] = read(biases, biasesBase + (i + g) * es);
         }
     }
 
@@ -68,7 +68,7 @@ class QuantRows extends RowMatrix {
     @Override
     void decodeRow(int r, int k0, int n, float[] dst, int off) {
         float[] sb = Scratch.SCALES.get(2 * groups);
-        loadScales(r, sb);
+        loadScales(r, sb, 0);
         long rowStart = packedBase + r * rowBytes;
         int mask = (1 << bits) - 1;
         for (int i = 0; i < n; i++) {

@@ -34,7 +34,7 @@ public final class EngineLoaders {
 
     /** The loaders of the real models (one line per architecture). */
     public static EngineLoaders standard() {
-        return builder().build();
+        return builder().chat("minicpm_sala", ai.ominix.models.sala.SalaChatEngine::load).build();
     }
 
     public static Builder builder() {

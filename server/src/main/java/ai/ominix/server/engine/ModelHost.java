@@ -148,6 +148,14 @@ public final class ModelHost implements AutoCloseable {
         return body;
     }
 
+    /** Cancels every queued and running inference (shutdown after the grace period). */
+    public void cancelAll(String why) {
+        for (ModelSlot<?> s : List.of(asr, chat)) {
+            ModelSlot.Loaded<?> m = s.loaded();
+            if (m != null) m.worker().cancelAll(why);
+        }
+    }
+
     @Override
     public void close() {
         asr.close();
