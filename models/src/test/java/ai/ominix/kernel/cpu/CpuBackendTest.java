@@ -109,11 +109,7 @@ class CpuBackendTest extends BackendContractTest {
             assertEquals("cpu", b.name());
             assertEquals(Runtime.getRuntime().availableProcessors(), ((CpuBackend) b).threads());
         }
-        try (Backend b = Backends.open("auto", 1)) {
-            assertEquals("cpu", b.name());
-        }
-        KernelException mlx = assertThrows(KernelException.class, () -> Backends.open("mlx", 0));
-        assertTrue(mlx.getMessage().contains("not available in this build"), mlx.getMessage());
+        // "auto" and "mlx" depend on whether mlx-c loads here (BackendsMlxTest, MlxBackendUnavailableTest)
         assertThrows(KernelException.class, () -> Backends.open("tpu", 0));
     }
 }
