@@ -4,6 +4,7 @@ import ai.ominix.engine.AsrEngine;
 import ai.ominix.engine.ChatEngine;
 import ai.ominix.engine.ModelLoadException;
 import ai.ominix.kernel.Backend;
+import ai.ominix.models.qwen3asr.Qwen3AsrEngine;
 import ai.ominix.server.store.ModelDirs;
 
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ public final class EngineLoaders {
 
     /** The loaders of the real models (one line per architecture). */
     public static EngineLoaders standard() {
-        return builder().build();
+        return builder().asr(Qwen3AsrEngine.MODEL_TYPE, Qwen3AsrEngine::load).build();
     }
 
     public static Builder builder() {
