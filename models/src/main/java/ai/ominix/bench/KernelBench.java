@@ -122,11 +122,17 @@ public final class KernelBench {
         b.close();
     }
 
+    /** Sums [lo, hi) in 1 MiB slices with int-indexed loops (C2 optimizes those best). */
     private static double readSum(MemorySegment s, long lo, long hi) {
+        double total = 0;
+        for (long c = lo; c < hi; c += 1 << 20) total += readSlice(s.asSlice(c, Math.min(1 << 20, hi - c)));
+        return total;
+    }
+
+    private static double readSlice(MemorySegment s) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        long step = F.vectorByteSize();
-        long i = lo;
-        for (; i + 4 * step <= hi; i += 4 * step) {
+        int step = F.vectorByteSize(), n = (int) s.byteSize();
+        for (int i = 0; i + 4 * step <= n; i += 4 * step) {
             a0 = a0.add(FloatVector.fromMemorySegment(F, s, i, ByteOrder.LITTLE_ENDIAN));
             a1 = a1.add(FloatVector.fromMemorySegment(F, s, i + step, ByteOrder.LITTLE_ENDIAN));
             a2 = a2.add(FloatVector.fromMemorySegment(F, s, i + 2 * step, ByteOrder.LITTLE_ENDIAN));

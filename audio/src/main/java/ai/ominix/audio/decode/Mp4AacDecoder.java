@@ -10,7 +10,6 @@ import net.sourceforge.jaad.mp4.api.Track;
 import net.sourceforge.jaad.mp4.api.Type;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +66,7 @@ final class Mp4AacDecoder implements Decoder {
                             sinkRef[0].format(rate, nc);
                             if (edit.frames(rate) >= 0) {
                                 sinkRef[0].limit(edit.frames(rate));
+                                sinkRef[0].expectFrames(edit.frames(rate));
                             }
                         } else if (format[0] != rate || format[1] != nc) {
                             throw new AudioFormatException("AAC stream changes format mid-way");
@@ -114,9 +114,7 @@ final class Mp4AacDecoder implements Decoder {
         }
         Path tmp = Files.createTempFile("ominix-audio-", ".m4a");
         try {
-            try (InputStream in = source.stream()) {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            }
+            Files.copy(source.stream(), tmp, StandardCopyOption.REPLACE_EXISTING); // the caller owns the stream
             return task.run(tmp);
         } finally {
             Files.deleteIfExists(tmp);
