@@ -23,9 +23,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * CPU kernel benchmark: measures this machine's ceilings (large copy, large read, register-only
- * FMA peak, our f32 GEMM on a big cube) and, in the same run, the kernels at real layer shapes
- * through the public {@link Backend} API, each as a ratio to its ceiling. Prints a markdown table.
+ * CPU kernel benchmark: this machine's ceilings (a large copy, a large read, a register-only FMA
+ * loop) and the kernels at real layer shapes through the public {@link Backend} API. Each kernel
+ * run alternates with a run of its ceiling (a 64 MiB read for memory-bound kernels, a fixed FMA
+ * loop for compute-bound ones), and the ratio is the median of the per-pair ratios, so a load that
+ * comes and goes on a shared machine affects both sides alike. Prints a markdown table.
  *
  * <pre>java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *     -cp models/target/classes ai.ominix.bench.KernelBench [threads] [--quick]</pre>
@@ -38,8 +40,10 @@ public final class KernelBench {
     private final int threads;
     private final boolean quick;
     private final List<String> rows = new ArrayList<>();
-    private double readGBs, copyGBs, fmaPeak, gemmPeak;
     private long seedCounter;
+    private final Arena ceilingArena = Arena.ofShared();
+    private MemorySegment readBuffer;
+    private long fmaIters;
 
     private KernelBench(int threads, boolean quick) {
         this.threads = threads;
@@ -59,13 +63,14 @@ public final class KernelBench {
             b.run();
         } finally {
             b.be.close();
+            b.ceilingArena.close();
         }
     }
 
     private void run() throws Exception {
         System.out.printf(Locale.ROOT, "CPU: %s; %s; JDK %s; vector species %d-bit; %d threads; load average at start %s%n",
                 cpuName(), System.getProperty("os.arch"), Runtime.version(), F.vectorBitSize(), threads, loadAverage());
-        rows.add("| kernel | shape | best | median | figure | of ceiling |");
+        rows.add("| kernel | shape | best | median | figure (best) | of ceiling (median of paired runs) |");
         rows.add("|---|---|---|---|---|---|");
         ceilings();
         matvecs();
@@ -77,31 +82,53 @@ public final class KernelBench {
 
     // ---------------------------------------------------------------- ceilings
 
-    private void ceilings() throws InterruptedException {
+    private static final long PAIR_READ_BYTES = 64L << 20;
+
+    private void ceilings() {
         long bytes = (quick ? 128L : 512L) << 20;
         try (Arena arena = Arena.ofShared()) {
             MemorySegment src = arena.allocate(bytes, 64), dst = arena.allocate(bytes, 64);
             src.fill((byte) 1);
             dst.fill((byte) 2);
             double[] copy = time(() -> parallel(bytes, (lo, hi) -> MemorySegment.copy(src, lo, dst, lo, hi - lo)));
-            copyGBs = 2 * bytes / copy[0] / 1e9;
-            row("memory copy (read + write)", (bytes >> 20) + " MiB", copy, String.format(Locale.ROOT, "%.1f GB/s", copyGBs), "ceiling");
+            row("memory copy (read + write)", (bytes >> 20) + " MiB", copy, gbs(2.0 * bytes / copy[0]), "ceiling");
             double[] read = time(() -> parallel(bytes, (lo, hi) -> sink(readSum(src, lo, hi))));
-            readGBs = bytes / read[0] / 1e9;
-            row("memory read (vector sum)", (bytes >> 20) + " MiB", read, String.format(Locale.ROOT, "%.1f GB/s", readGBs), "ceiling");
+            row("memory read (vector sum)", (bytes >> 20) + " MiB", read, gbs(bytes / read[0]), "ceiling");
         }
-        long iters = quick ? 20_000_000L : 50_000_000L;
-        double[] fma = time(() -> parallel(threads, (lo, hi) -> sink(fmaLoop(iters / threads))));
-        fmaPeak = 2.0 * 12 * F.length() * (iters / threads) * threads / fma[0] / 1e9;
-        row("register FMA peak (12 chains)", threads + " threads", fma, String.format(Locale.ROOT, "%.0f GFLOP/s", fmaPeak), "ceiling");
+        readBuffer = ceilingArena.allocate(PAIR_READ_BYTES, 64);
+        readBuffer.fill((byte) 1);
+        fmaIters = quick ? 2_000_000L : 4_000_000L;
+        double[] fma = time(this::fmaCeiling);
+        row("register FMA loop (12 chains)", threads + " threads", fma, gflops(fmaFlops() / fma[0]), "ceiling");
         int n = quick ? 1024 : 2048;
         Tensor a = keep(() -> be.fromArray(random(n * n, 1), n, n)), b = keep(() -> be.fromArray(random(n * n, 2), n, n));
-        double[] t = time(() -> be.matmul(a, b));
-        gemmPeak = 2.0 * n * n * n / t[0] / 1e9;
-        row("f32 GEMM (ours) on a cube", n + "³", t, String.format(Locale.ROOT, "%.0f GFLOP/s", gemmPeak),
-                pct(gemmPeak / fmaPeak) + " of FMA peak");
-        a.close();
-        b.close();
+        computeRow("f32 GEMM (ours) on a cube", n + "³", 2.0 * n * n * n, () -> be.matmul(a, b));
+        close(a, b);
+    }
+
+    private void readCeiling() {
+        parallel(PAIR_READ_BYTES, (lo, hi) -> sink(readSum(readBuffer, lo, hi)));
+    }
+
+    private void fmaCeiling() {
+        parallel(threads, (lo, hi) -> sink(fmaLoop(fmaIters / threads)));
+    }
+
+    private double fmaFlops() {
+        return 2.0 * 12 * F.length() * (fmaIters / threads) * threads;
+    }
+
+    /** A memory-bound kernel reading {@code bytes} per call, paired with the 64 MiB read. */
+    private void bandwidthRow(String what, String shape, double bytes, Runnable op) {
+        double[] t = paired(op, this::readCeiling);
+        double ratio = t[2] * bytes / PAIR_READ_BYTES;
+        row(what, shape, t, gbs(bytes / t[0]), pct(ratio) + " of read");
+    }
+
+    /** A compute-bound kernel doing {@code flops} per call, paired with the FMA loop. */
+    private void computeRow(String what, String shape, double flops, Runnable op) {
+        double[] t = paired(op, this::fmaCeiling);
+        row(what, shape, t, gflops(flops / t[0]), pct(t[2] * flops / fmaFlops()) + " of FMA peak");
     }
 
     /** Sums [lo, hi) in 1 MiB slices with int-indexed loops (C2 optimizes those best). */
@@ -156,11 +183,8 @@ public final class KernelBench {
                 for (int i = 1; i < copies; i++) ws[i] = quantized(s[0], s[1], bits, 64);
                 Tensor x = keep(() -> be.fromArray(random(s[1], 3), 1, s[1]));
                 int[] next = {0};
-                double[] t = time(() -> be.quantizedMatmul(x, ws[next[0]++ % copies]));
-                long bytes = weightBytes(first);
-                double gbs = bytes / t[0] / 1e9;
-                row("quantized matvec " + bits + "-bit g64", s[0] + "×" + s[1], t, String.format(Locale.ROOT, "%.1f GB/s", gbs),
-                        pct(gbs / readGBs) + " of read, " + pct(gbs / copyGBs) + " of copy");
+                bandwidthRow("quantized matvec " + bits + "-bit g64", s[0] + "×" + s[1], weightBytes(first),
+                        () -> be.quantizedMatmul(x, ws[next[0]++ % copies]));
                 for (QuantizedWeight w : ws) close(w);
                 close(x);
             }
@@ -174,10 +198,8 @@ public final class KernelBench {
         }
         Tensor x = keep(() -> be.fromArray(random(s[1], 5), 1, s[1]));
         int[] next = {0};
-        double[] t = time(() -> be.linear(x, ws[next[0]++ % copies], null));
-        double gbs = 2.0 * s[0] * s[1] / t[0] / 1e9;
-        row("bf16 matvec (unquantized weights)", s[0] + "×" + s[1], t, String.format(Locale.ROOT, "%.1f GB/s", gbs),
-                pct(gbs / readGBs) + " of read");
+        bandwidthRow("bf16 matvec (unquantized weights)", s[0] + "×" + s[1], 2.0 * s[0] * s[1],
+                () -> be.linear(x, ws[next[0]++ % copies], null));
         close((Object[]) ws);
         close(x);
     }
@@ -199,17 +221,13 @@ public final class KernelBench {
         int m2 = 1500, k2 = 4320, n2 = 480; // the audio stem's second conv as a GEMM: 3·3·480 → 480 per output pixel
         Tensor img = keep(() -> be.fromArray(random(2 * 64 * 50 * 480, 8), 2, 64, 50, 480));
         Tensor cw = keep(() -> be.astype(be.fromArray(random(480 * 9 * 480, 9), 480, 3, 3, 480), DType.BF16));
-        double[] t = time(() -> be.conv2d(img, cw, null, 2, 2, 1, 1));
-        double flops = 2.0 * 2 * 32 * 25 * 480 * 4320;
-        row("conv2d 3×3 s2 (implicit im2col GEMM)", "[2,64,50,480]→480", t, gflops(flops / t[0]),
-                pct(flops / t[0] / 1e9 / gemmPeak) + " of GEMM peak");
+        computeRow("conv2d 3×3 s2 (implicit im2col GEMM)", "[2,64,50,480]→480", 2.0 * 2 * 32 * 25 * 480 * 4320,
+                () -> be.conv2d(img, cw, null, 2, 2, 1, 1));
         close(img, cw);
     }
 
     private void gemmRow(String what, String shape, int m, int k, int n, Supplier<Tensor> op) {
-        double[] t = time(op::get);
-        double g = 2.0 * m * k * n / t[0] / 1e9;
-        row(what, shape, t, gflops(g * 1e9), pct(g / gemmPeak) + " of GEMM peak, " + pct(g / fmaPeak) + " of FMA peak");
+        computeRow(what, shape, 2.0 * m * k * n, op::get);
     }
 
     private void attention() {
@@ -217,16 +235,13 @@ public final class KernelBench {
         Tensor k = keep(() -> be.fromArray(random(hkv * ctx * d, 10), 1, hkv, ctx, d));
         Tensor v = keep(() -> be.fromArray(random(hkv * ctx * d, 11), 1, hkv, ctx, d));
         Tensor q1 = keep(() -> be.fromArray(random(hq * d, 12), 1, hq, 1, d));
-        double[] t = time(() -> be.scaledDotProductAttention(q1, k, v, 0.088f, AttentionMask.causal()));
-        double gbs = 2.0 * hkv * ctx * d * 4 / t[0] / 1e9;
-        row("attention decode, causal, GQA 16/8, d128", "1 query × 4096 keys", t, String.format(Locale.ROOT, "%.1f GB/s of K/V", gbs),
-                pct(gbs / readGBs) + " of read");
+        bandwidthRow("attention decode, causal, GQA 16/8, d128 (f32 K/V read)", "1 query × 4096 keys", 2.0 * hkv * ctx * d * 4,
+                () -> be.scaledDotProductAttention(q1, k, v, 0.088f, AttentionMask.causal()));
         int lq = quick ? 256 : 1024;
         Tensor qp = keep(() -> be.fromArray(random(hq * lq * d, 13), 1, hq, lq, d));
-        t = time(() -> be.scaledDotProductAttention(qp, k, v, 0.088f, AttentionMask.causal()));
         double flops = 4.0 * hq * d * ((double) lq * ctx - (double) lq * lq / 2);
-        row("attention prefill chunk, causal, GQA 16/8, d128", lq + " queries × 4096 keys", t, gflops(flops / t[0]),
-                pct(flops / t[0] / 1e9 / gemmPeak) + " of GEMM peak");
+        computeRow("attention prefill chunk, causal, GQA 16/8, d128", lq + " queries × 4096 keys", flops,
+                () -> be.scaledDotProductAttention(qp, k, v, 0.088f, AttentionMask.causal()));
         close(k, v, q1, qp);
     }
 
@@ -274,13 +289,35 @@ public final class KernelBench {
 
     /** Runs {@code op} (in a fresh scope each time) until 1.5 s or 40 runs after warm-up; returns {best, median} seconds. */
     private double[] time(Runnable op) {
-        long budget = (quick ? 500_000_000L : 1_500_000_000L);
+        long budget = quick ? 500_000_000L : 1_500_000_000L;
         for (int i = 0; i < 3; i++) once(op);
         List<Double> t = new ArrayList<>();
         long start = System.nanoTime();
         while (t.size() < 5 || t.size() < 40 && System.nanoTime() - start < budget) t.add(once(op));
         double[] a = t.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return new double[] {a[0], a[a.length / 2]};
+    }
+
+    /**
+     * Alternates {@code op} with {@code ceiling}; returns {best op time, median op time, median of
+     * (ceiling time / op time) over adjacent pairs}.
+     */
+    private double[] paired(Runnable op, Runnable ceiling) {
+        long budget = quick ? 1_000_000_000L : 3_000_000_000L;
+        for (int i = 0; i < 3; i++) {
+            once(op);
+            once(ceiling);
+        }
+        List<Double> times = new ArrayList<>(), ratios = new ArrayList<>();
+        long start = System.nanoTime();
+        while (times.size() < 7 || times.size() < 40 && System.nanoTime() - start < budget) {
+            double c = once(ceiling), k = once(op);
+            times.add(k);
+            ratios.add(c / k);
+        }
+        double[] t = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] r = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return new double[] {t[0], t[t.length / 2], r[r.length / 2]};
     }
 
     private static double once(Runnable op) {
@@ -325,6 +362,10 @@ public final class KernelBench {
 
     private static String ms(double s) {
         return s < 1e-3 ? String.format(Locale.ROOT, "%.0f µs", s * 1e6) : String.format(Locale.ROOT, "%.2f ms", s * 1e3);
+    }
+
+    private static String gbs(double bytesPerSecond) {
+        return String.format(Locale.ROOT, "%.1f GB/s", bytesPerSecond / 1e9);
     }
 
     private static String gflops(double flopsPerSecond) {
