@@ -10,8 +10,6 @@ import ai.ominix.models.qwen3asr.Prompt;
 import ai.ominix.models.qwen3asr.Qwen3Asr;
 import ai.ominix.models.qwen3asr.Qwen3AsrConfig;
 import ai.ominix.tokenizer.TinyTokenizerFiles;
-import ai.ominix.weights.Checkpoint;
-import ai.ominix.weights.SafetensorsHeader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -147,31 +145,16 @@ public final class AsrBench {
 
     /** Bytes of every decoder tensor ({@code model.*}): each is read once per decode step (the tied embedding as the head). */
     static long decoderBytes(Path model) {
-        long total = 0;
-        for (Path f : Checkpoint.discover(model).files()) {
-            for (var e : SafetensorsHeader.read(f).entries().values()) {
-                if (e.name().startsWith("model.")) total += e.byteSize();
-            }
-        }
-        return total;
+        return AsrSpeed.decoderBytes(model);
     }
 
     /** The real model dimensions (qwen3-asr.md §1) with the real token ids. */
     static Qwen3AsrConfig preset(String size) {
-        Qwen3AsrConfig.Audio audio;
-        Qwen3AsrConfig.Text text;
-        switch (size) {
-            case "0.6b" -> {
-                audio = new Qwen3AsrConfig.Audio(128, 896, 18, 14, 3584, 480, 1024, 50, 800);
-                text = new Qwen3AsrConfig.Text(151936, 1024, 3072, 28, 16, 8, 128, 1e-6f, 1_000_000f, true, 65536);
-            }
-            case "1.7b" -> {
-                audio = new Qwen3AsrConfig.Audio(128, 1024, 24, 16, 4096, 480, 2048, 50, 800);
-                text = new Qwen3AsrConfig.Text(151936, 2048, 6144, 28, 16, 8, 128, 1e-6f, 1_000_000f, true, 65536);
-            }
+        return switch (size) {
+            case "0.6b" -> RealShapes.qwen3Asr06b();
+            case "1.7b" -> RealShapes.qwen3Asr17b();
             default -> throw new IllegalArgumentException("--size must be 0.6b or 1.7b");
-        }
-        return new Qwen3AsrConfig(audio, text, 151676, 151669, 151670);
+        };
     }
 
     /** Writes the random checkpoint once under the cache directory (a marker file says it is complete). */
@@ -190,18 +173,11 @@ public final class AsrBench {
     }
 
     private static long cpuNanos() {
-        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos()).orElse(0L);
+        return ProcessStats.cpuNanos();
     }
 
-    /** VmHWM of this process (Linux), else -1. */
+    /** Peak RSS of this process, or -1 where unknown. */
     static long peakRss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
+        return ProcessStats.peakRssBytes();
     }
 }

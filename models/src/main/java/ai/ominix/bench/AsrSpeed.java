@@ -1,5 +1,7 @@
 package ai.ominix.bench;
 
+import static ai.ominix.bench.GenerationMetrics.*;
+
 import ai.ominix.audio.LogMel.MelSpectrogram;
 import ai.ominix.engine.Cancellation;
 import ai.ominix.kernel.Backend;
@@ -28,24 +30,11 @@ public final class AsrSpeed {
     public static final Metric ENCODER_S = new Metric("encoder_s", "audio encoder", "s");
     public static final Metric ENCODER_OF_PEAK = new Metric("encoder_of_fma_peak", "encoder of FMA peak", "%", 100);
     public static final Metric AUDIO_TOKENS = new Metric("audio_tokens", "audio tokens", "tokens");
-    public static final Metric PREFILL_TOKENS = new Metric("prefill_tokens", "prefill tokens", "tokens");
-    public static final Metric PREFILL_S = new Metric("prefill_s", "prefill (to first token)", "s");
-    public static final Metric PREFILL_RATE = new Metric("prefill_tok_s", "prefill", "tok/s");
-    public static final Metric PREFILL_OF_PEAK = new Metric("prefill_of_fma_peak", "prefill of FMA peak", "%", 100);
-    public static final Metric DECODE_TOKENS = new Metric("decode_tokens", "decode steps", "tokens");
-    public static final Metric DECODE_S = new Metric("decode_s", "decode", "s");
-    public static final Metric DECODE_RATE = new Metric("decode_tok_s", "decode", "tok/s");
-    public static final Metric DECODE_BOUND = new Metric("decode_bound_tok_s", "decode bandwidth bound", "tok/s");
-    public static final Metric DECODE_OF_BOUND = new Metric("decode_of_bound", "decode of bandwidth bound", "%", 100);
-    public static final Metric TOTAL_S = new Metric("total_s", "total (mel to last token)", "s");
     public static final Metric RTF = new Metric("rtf", "real-time factor (total / audio)", "");
     public static final Metric X_REAL_TIME = new Metric("x_real_time", "speed (audio / total)", "× real time");
-    public static final Metric CPU_S = new Metric("cpu_s", "process CPU time", "s");
-    public static final Metric CPU_PER_TOKEN = new Metric("cpu_s_per_token", "CPU per decoded token", "s");
-    public static final Metric PEAK_RSS = new Metric("peak_rss_bytes", "peak RSS", "GiB", 1.0 / (1L << 30));
 
     public static final List<Metric> METRICS = List.of(AUDIO_S, MEL_S, ENCODER_S, ENCODER_OF_PEAK, AUDIO_TOKENS,
-            PREFILL_TOKENS, PREFILL_S, PREFILL_RATE, PREFILL_OF_PEAK, DECODE_TOKENS, DECODE_S, DECODE_RATE, DECODE_BOUND,
+            PROMPT_TOKENS, PREFILL_S, PREFILL_RATE, PREFILL_OF_PEAK, DECODE_TOKENS, DECODE_S, DECODE_RATE, DECODE_BOUND,
             DECODE_OF_BOUND, TOTAL_S, RTF, X_REAL_TIME, CPU_S, CPU_PER_TOKEN, PEAK_RSS);
 
     private final Qwen3Asr asr;
@@ -151,7 +140,7 @@ public final class AsrSpeed {
             m.put(MEL_S, (t1 - t0) / 1e9);
             m.put(ENCODER_S, (t2 - t1) / 1e9);
             m.put(AUDIO_TOKENS, (double) encoded.dim(0));
-            m.put(PREFILL_TOKENS, (double) prompt.length());
+            m.put(PROMPT_TOKENS, (double) prompt.length());
             m.put(PREFILL_S, prefillS);
             m.put(PREFILL_RATE, prompt.length() / prefillS);
             m.put(DECODE_TOKENS, (double) steps);
@@ -174,7 +163,7 @@ public final class AsrSpeed {
      */
     public Map<Metric, Double> withCeilings(Map<Metric, Double> run, Ceilings ceilings) {
         Qwen3AsrConfig c = asr.config();
-        double prompt = run.get(PREFILL_TOKENS);
+        double prompt = run.get(PROMPT_TOKENS);
         double kvBytes = 2.0 * c.text().layers() * c.text().kvHeads() * c.text().headDim() * Float.BYTES
                 * (prompt + run.get(DECODE_TOKENS) / 2);
         double bound = ceilings.readBandwidth() / (decoderBytes + kvBytes);

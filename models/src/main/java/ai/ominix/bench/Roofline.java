@@ -96,15 +96,8 @@ public final class Roofline {
         return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).reduceLanes(VectorOperators.ADD);
     }
 
-    /** Peak resident set size of this process (Linux {@code VmHWM}), or -1 where unknown. */
+    /** Peak resident set size of this process, or -1 where unknown. */
     public static long peakRssBytes() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        } catch (java.io.IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
+        return ProcessStats.peakRssBytes();
     }
 }

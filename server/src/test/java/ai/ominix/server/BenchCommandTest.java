@@ -77,6 +77,8 @@ class BenchCommandTest {
         expectFailure(bench(with("asr", "--model", asr.toString(), "--audio", "a.wav", "--seconds", "3")), "not both");
         expectFailure(bench(with("asr", "--model", asr.toString(), "--audio", tmp.resolve("none.wav").toString())), "no such file");
         expectFailure(bench(with("asr", "--model", sala.toString())), "holds a chat model");
+        Path notAudio = Files.writeString(tmp.resolve("notes.wav"), "not a wave file");
+        expectFailure(bench(with("asr", "--model", asr.toString(), "--audio", notAudio.toString())), "notes.wav");
         expectFailure(bench(with("chat", "--model", sala.toString(), "--prompt-tokens", "0")), "--prompt-tokens must be at least 1");
         expectFailure(bench(with("chat", "--model", sala.toString(), "--prompt-tokens", "5000")), "exceed the model's 4096 positions");
         expectFailure(bench(List.of("kernels", "--model", "llama")), "unknown model 'llama'");
@@ -129,7 +131,7 @@ class BenchCommandTest {
         assertTrue(r.out().startsWith("ominix bench chat · "), r.out());
         assertTrue(r.out().contains("command:  ominix bench chat --model " + sala), r.out());
         assertTrue(r.out().contains("| metric | unit | min | median | max |"), r.out());
-        assertTrue(r.out().contains("| prompt tokens | tokens | 40 | 40 | 40 |"), r.out());
+        assertTrue(r.out().contains("| prompt (prefill) tokens | tokens | 40 | 40 | 40 |"), r.out());
         assertTrue(r.out().contains("| decode steps | tokens | 3 | 3 | 3 |"), r.out());
         assertTrue(r.out().contains("| time to first token | s |"), r.out());
         assertTrue(r.out().contains("quantization 4-bit g64"), r.out());

@@ -1,14 +1,13 @@
 package ai.ominix.server.cli;
 
 import ai.ominix.bench.AsrSpeed;
-import ai.ominix.kernel.KernelException;
+import ai.ominix.bench.GenerationMetrics;
 import ai.ominix.server.engine.ModelKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,15 +42,10 @@ public final class BenchAsrCommand implements Callable<Integer> {
     public Integer call() {
         if (audio != null && seconds != null) throw new CliException("give --audio or --seconds, not both");
         if (audio != null && !Files.isRegularFile(audio)) throw new CliException(audio + ": no such file");
-        try (Local local = Local.fromEnvironment()) {
-            Path dir = BenchCommand.modelDir(local, model, ModelKind.ASR);
-            AsrSpeed.Options o = new AsrSpeed.Options(dir, audio, seconds == null ? 30 : seconds, newTokens, run.toRunOptions());
-            BenchCommand.print(AsrSpeed.measure(o, BenchCommand.commandLine(spec),
-                    BenchCommand.progress(List.of(AsrSpeed.ENCODER_S, AsrSpeed.PREFILL_RATE, AsrSpeed.DECODE_RATE, AsrSpeed.RTF))),
-                    run.json);
-        } catch (UncheckedIOException | KernelException e) {
-            throw new CliException(e.getMessage());
-        }
+        BenchCommand.runModelBench(model, ModelKind.ASR, run, spec,
+                List.of(AsrSpeed.ENCODER_S, GenerationMetrics.PREFILL_RATE, GenerationMetrics.DECODE_RATE, AsrSpeed.RTF),
+                (dir, options, command, listener) -> AsrSpeed.measure(
+                        new AsrSpeed.Options(dir, audio, seconds == null ? 30 : seconds, newTokens, options), command, listener));
         return 0;
     }
 }

@@ -1,15 +1,13 @@
 package ai.ominix.server.cli;
 
 import ai.ominix.bench.ChatSpeed;
-import ai.ominix.kernel.KernelException;
+import ai.ominix.bench.GenerationMetrics;
 import ai.ominix.server.engine.ModelKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -37,14 +35,10 @@ public final class BenchChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Local local = Local.fromEnvironment()) {
-            Path dir = BenchCommand.modelDir(local, model, ModelKind.CHAT);
-            ChatSpeed.Options o = new ChatSpeed.Options(dir, promptTokens, newTokens, run.toRunOptions());
-            BenchCommand.print(ChatSpeed.measure(o, BenchCommand.commandLine(spec),
-                    BenchCommand.progress(List.of(ChatSpeed.PREFILL_RATE, ChatSpeed.TTFT, ChatSpeed.DECODE_RATE))), run.json);
-        } catch (UncheckedIOException | KernelException e) {
-            throw new CliException(e.getMessage());
-        }
+        BenchCommand.runModelBench(model, ModelKind.CHAT, run, spec,
+                List.of(GenerationMetrics.PREFILL_RATE, ChatSpeed.TTFT, GenerationMetrics.DECODE_RATE),
+                (dir, options, command, listener) -> ChatSpeed.measure(
+                        new ChatSpeed.Options(dir, promptTokens, newTokens, options), command, listener));
         return 0;
     }
 }
