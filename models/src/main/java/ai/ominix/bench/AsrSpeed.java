@@ -23,7 +23,7 @@ import java.util.Map;
  * of the same invocation: decode against the read-bandwidth bound (decoder weights and the f32 KV
  * cache read once per token), encoder and prefill against the f32 FMA peak.
  */
-public final class AsrSpeed {
+public final class AsrSpeed implements ModelBench.Speed {
 
     public static final Metric AUDIO_S = new Metric("audio_s", "audio", "s");
     public static final Metric MEL_S = new Metric("mel_s", "log-mel", "s");
@@ -81,28 +81,8 @@ public final class AsrSpeed {
         long decoderBytes = decoderBytes(o.model());
         return ModelBench.run("asr", command, o.run(), o.model(), METRICS, settings, backend -> {
             Qwen3Asr asr = Qwen3Asr.load(o.model(), backend, Qwen3Asr.Settings.defaults());
-            AsrSpeed speed = new AsrSpeed(asr, audio, o.newTokens(), decoderBytes);
-            return new ModelBench.Loaded() {
-                @Override
-                public Map<Metric, Double> once() {
-                    return speed.once();
-                }
-
-                @Override
-                public Map<Metric, Double> withCeilings(Map<Metric, Double> run, Ceilings ceilings) {
-                    return speed.withCeilings(run, ceilings);
-                }
-
-                @Override
-                public Map<String, Object> modelFields() {
-                    return Map.of("decode_bytes_per_token", decoderBytes);
-                }
-
-                @Override
-                public void close() {
-                    asr.close();
-                }
-            };
+            return new ModelBench.Loaded(new AsrSpeed(asr, audio, o.newTokens(), decoderBytes),
+                    Map.of("decode_bytes_per_token", decoderBytes), asr::close);
         }, listener);
     }
 
@@ -113,6 +93,7 @@ public final class AsrSpeed {
     }
 
     /** One pass; the ratios to the ceilings are added by {@link #withCeilings}. */
+    @Override
     public Map<Metric, Double> once() {
         Backend b = asr.backend();
         long cpu0 = ProcessStats.cpuNanos();
@@ -161,6 +142,7 @@ public final class AsrSpeed {
      * weights plus the f32 KV cache at the mean context of the decode, read once per step),
      * encoder and prefill against the FMA peak.
      */
+    @Override
     public Map<Metric, Double> withCeilings(Map<Metric, Double> run, Ceilings ceilings) {
         Qwen3AsrConfig c = asr.config();
         double prompt = run.get(PROMPT_TOKENS);

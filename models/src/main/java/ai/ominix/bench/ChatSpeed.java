@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * ceilings of the same invocation: prefill against the f32 FMA peak, decode against the
  * read-bandwidth bound.
  */
-public final class ChatSpeed {
+public final class ChatSpeed implements ModelBench.Speed {
 
     public static final Metric TTFT = new Metric("ttft_s", "time to first token", "s");
 
@@ -60,27 +60,7 @@ public final class ChatSpeed {
         return ModelBench.run("chat", command, o.run(), o.model(), METRICS, settings, backend -> {
             SalaModel model = SalaModel.load(o.model(), backend);
             ChatSpeed speed = new ChatSpeed(model, o.promptTokens(), o.newTokens());
-            return new ModelBench.Loaded() {
-                @Override
-                public Map<Metric, Double> once() {
-                    return speed.once();
-                }
-
-                @Override
-                public Map<Metric, Double> withCeilings(Map<Metric, Double> run, Ceilings ceilings) {
-                    return speed.withCeilings(run, ceilings);
-                }
-
-                @Override
-                public Map<String, Object> modelFields() {
-                    return Map.of("weight_bytes_per_token", speed.weightBytesPerToken);
-                }
-
-                @Override
-                public void close() {
-                    model.close();
-                }
-            };
+            return new ModelBench.Loaded(speed, Map.of("weight_bytes_per_token", speed.weightBytesPerToken), model::close);
         }, listener);
     }
 
@@ -103,6 +83,7 @@ public final class ChatSpeed {
     }
 
     /** One generation; the ratios to the ceilings are added by {@link #withCeilings}. */
+    @Override
     public Map<Metric, Double> once() {
         long cpu0 = ProcessStats.cpuNanos();
         try (SalaState state = model.newState()) {
@@ -134,6 +115,7 @@ public final class ChatSpeed {
     }
 
     /** A run with its ratios to the ceilings: prefill against the FMA peak, decode against the read-bandwidth bound. */
+    @Override
     public Map<Metric, Double> withCeilings(Map<Metric, Double> run, Ceilings ceilings) {
         SalaConfig c = model.config();
         double bound = ceilings.readBandwidth() / decodeBytes(c, weightBytesPerToken, prompt.length + newTokens / 2.0);

@@ -14,20 +14,22 @@ import java.util.Map;
  */
 final class ModelBench {
 
-    /** A loaded model ready to be measured; closing it frees the weights. */
-    interface Loaded extends AutoCloseable {
+    /** What a benchmark measures on a loaded model. */
+    interface Speed {
         /** One run: what it measured, without the ratios to the ceilings. */
         Map<Metric, Double> once();
 
         /** The run with its ratios to the ceilings added. */
         Map<Metric, Double> withCeilings(Map<Metric, Double> run, Ceilings ceilings);
-
-        /** Fields this bench adds to the report's {@code model} object. */
-        Map<String, Object> modelFields();
-
-        @Override
-        void close();
     }
+
+    /**
+     * A loaded model ready to be measured.
+     *
+     * @param modelFields what the bench adds to the report's {@code model} object
+     * @param release     frees the model's weights
+     */
+    record Loaded(Speed speed, Map<String, Object> modelFields, Runnable release) {}
 
     @FunctionalInterface
     interface Loader {
@@ -44,12 +46,13 @@ final class ModelBench {
             int threads = backend instanceof CpuBackend cpu ? cpu.threads()
                     : o.threads() > 0 ? o.threads() : Runtime.getRuntime().availableProcessors();
             long t0 = System.nanoTime();
-            try (Loaded model = loader.load(backend)) {
+            Loaded model = loader.load(backend);
+            try {
                 double loadS = (System.nanoTime() - t0) / 1e9;
-                List<Map<Metric, Double>> measured = Repetitions.run(o.warmup(), o.repeat(), model::once, listener);
+                List<Map<Metric, Double>> measured = Repetitions.run(o.warmup(), o.repeat(), model.speed()::once, listener);
                 // after the runs, so that the bandwidth buffer does not count in their peak RSS
                 Ceilings ceilings = Ceilings.measure(threads, o.bandwidthBytes());
-                Runs runs = Runs.of(metrics, measured.stream().map(run -> model.withCeilings(run, ceilings)).toList());
+                Runs runs = Runs.of(metrics, measured.stream().map(run -> model.speed().withCeilings(run, ceilings)).toList());
                 Map<String, Object> modelFields = facts.fields();
                 modelFields.put("load_s", loadS);
                 modelFields.putAll(model.modelFields());
@@ -58,6 +61,8 @@ final class ModelBench {
                 allSettings.put("repeat", o.repeat());
                 return BenchResult.ofRuns(started.finish(backend.name(), threads), modelFields, allSettings,
                         ceilings.fields(), runs);
+            } finally {
+                model.release().run();
             }
         }
     }

@@ -3,7 +3,6 @@ package ai.ominix.server.cli;
 import ai.ominix.bench.ChatSpeed;
 import ai.ominix.bench.GenerationMetrics;
 import ai.ominix.server.engine.ModelKind;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,22 +22,15 @@ public final class BenchChatCommand implements Callable<Integer> {
             description = "Prompt length in tokens, up to the model's context (default: ${DEFAULT-VALUE}).")
     int promptTokens;
 
-    @Option(names = "--new-tokens", defaultValue = "64", paramLabel = "N",
-            description = "Decode steps after the first token (default: ${DEFAULT-VALUE}).")
-    int newTokens;
-
     @Mixin
-    BenchRunOptions run;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    BenchRunOptions bench;
 
     @Override
     public Integer call() {
-        BenchCommand.runModelBench(model, ModelKind.CHAT, run, spec,
+        bench.run(model, ModelKind.CHAT,
                 List.of(GenerationMetrics.PREFILL_RATE, ChatSpeed.TTFT, GenerationMetrics.DECODE_RATE),
                 (dir, options, command, listener) -> ChatSpeed.measure(
-                        new ChatSpeed.Options(dir, promptTokens, newTokens, options), command, listener));
+                        new ChatSpeed.Options(dir, promptTokens, bench.newTokens, options), command, listener));
         return 0;
     }
 }

@@ -5,14 +5,11 @@ import ai.ominix.bench.BenchResult;
 import ai.ominix.bench.BenchTable;
 import ai.ominix.bench.Metric;
 import ai.ominix.bench.Repetitions;
-import ai.ominix.bench.RunOptions;
-import ai.ominix.kernel.KernelException;
 import ai.ominix.server.engine.EngineLoaders;
 import ai.ominix.server.engine.ModelKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -46,23 +43,6 @@ public final class BenchCommand implements Runnable {
 
     static String quote(String arg) {
         return PLAIN.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'";
-    }
-
-    /** A model benchmark on a resolved model directory. */
-    @FunctionalInterface
-    interface ModelMeasurement {
-        BenchResult measure(Path dir, RunOptions options, String command, Repetitions.Listener listener);
-    }
-
-    /** Resolves {@code --model} (of the bench's kind), measures, and prints the report; progress shows {@code shown}. */
-    static void runModelBench(String model, ModelKind kind, BenchRunOptions run, CommandLine.Model.CommandSpec spec,
-                              List<Metric> shown, ModelMeasurement measurement) {
-        try (Local local = Local.fromEnvironment()) {
-            Path dir = modelDir(local, model, kind);
-            print(measurement.measure(dir, run.toRunOptions(), commandLine(spec), progress(shown)), run.json);
-        } catch (UncheckedIOException | KernelException e) {
-            throw new CliException(e.getMessage());
-        }
     }
 
     /** The model {@code --model} names, which must be of the kind the bench runs. */
