@@ -9,7 +9,6 @@ import ai.ominix.kernel.Tensor;
 import ai.ominix.kernel.cpu.CpuBackend;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -17,9 +16,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.Random;
 import java.util.function.Supplier;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * CPU kernel benchmark ({@code ominix bench kernels}): this machine's ceilings (a large copy, a
@@ -34,8 +30,6 @@ import jdk.incubator.vector.VectorSpecies;
  *     -cp models/target/classes ai.ominix.bench.KernelBench [threads] [--quick]</pre>
  */
 public final class KernelBench {
-
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     /**
      * The fields of each row, in order (documented in BENCHMARKS.md): {@code ceiling} names the
@@ -118,8 +112,8 @@ public final class KernelBench {
             MemorySegment src = arena.allocate(bytes, 64), dst = arena.allocate(bytes, 64);
             src.fill((byte) 1);
             dst.fill((byte) 2);
-            copyGBs = 2 * bytes / time(() -> parallel(bytes, (lo, hi) -> MemorySegment.copy(src, lo, dst, lo, hi - lo)))[0] / 1e9;
-            readGBs = bytes / time(() -> parallel(bytes, (lo, hi) -> sink(readSum(src, lo, hi))))[0] / 1e9;
+            copyGBs = 2 * bytes / time(() -> CeilingLoops.parallel(threads, bytes, (lo, hi) -> MemorySegment.copy(src, lo, dst, lo, hi - lo)))[0] / 1e9;
+            readGBs = bytes / time(() -> CeilingLoops.parallel(threads, bytes, (lo, hi) -> CeilingLoops.sink(CeilingLoops.readSum(src, lo, hi))))[0] / 1e9;
         }
         readBuffer = ceilingArena.allocate(PAIR_READ_BYTES, 64);
         readBuffer.fill((byte) 1);
@@ -134,15 +128,15 @@ public final class KernelBench {
     }
 
     private void readCeiling() {
-        parallel(PAIR_READ_BYTES, (lo, hi) -> sink(readSum(readBuffer, lo, hi)));
+        CeilingLoops.parallel(threads, PAIR_READ_BYTES, (lo, hi) -> CeilingLoops.sink(CeilingLoops.readSum(readBuffer, lo, hi)));
     }
 
     private void fmaCeiling() {
-        parallel(threads, (lo, hi) -> sink(fmaLoop(fmaIters / threads)));
+        CeilingLoops.parallel(threads, threads, (lo, hi) -> CeilingLoops.sink(CeilingLoops.fmaLoop(fmaIters / threads)));
     }
 
     private double fmaFlops() {
-        return 2.0 * 12 * F.length() * (fmaIters / threads) * threads;
+        return CeilingLoops.flopsPerIteration() * (fmaIters / threads) * threads;
     }
 
     /** A memory-bound kernel reading {@code bytes} per call, paired with the 64 MiB read. */
@@ -157,38 +151,6 @@ public final class KernelBench {
         double g = flops / t[0] / 1e9;
         row(kernel, model, layer, shape, t, g, "GFLOP/s", "fma_peak_gflop_s", t[3] * flops / fmaFlops(), g / gemmPeak);
         return t;
-    }
-
-    /** Sums [lo, hi) in 1 MiB slices with int-indexed loops (C2 optimizes those best). */
-    private static double readSum(MemorySegment s, long lo, long hi) {
-        double total = 0;
-        for (long c = lo; c < hi; c += 1 << 20) total += readSlice(s.asSlice(c, Math.min(1 << 20, hi - c)));
-        return total;
-    }
-
-    private static double readSlice(MemorySegment s) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        int step = F.vectorByteSize(), n = (int) s.byteSize();
-        for (int i = 0; i + 4 * step <= n; i += 4 * step) {
-            a0 = a0.add(FloatVector.fromMemorySegment(F, s, i, ByteOrder.LITTLE_ENDIAN));
-            a1 = a1.add(FloatVector.fromMemorySegment(F, s, i + step, ByteOrder.LITTLE_ENDIAN));
-            a2 = a2.add(FloatVector.fromMemorySegment(F, s, i + 2 * step, ByteOrder.LITTLE_ENDIAN));
-            a3 = a3.add(FloatVector.fromMemorySegment(F, s, i + 3 * step, ByteOrder.LITTLE_ENDIAN));
-        }
-        return a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
-    }
-
-    private static double fmaLoop(long iters) {
-        FloatVector m = FloatVector.broadcast(F, 0.999999f), c = FloatVector.broadcast(F, 1e-7f);
-        FloatVector v0 = FloatVector.broadcast(F, 1f), v1 = v0.add(1f), v2 = v0.add(2f), v3 = v0.add(3f), v4 = v0.add(4f), v5 = v0.add(5f);
-        FloatVector v6 = v0.add(6f), v7 = v0.add(7f), v8 = v0.add(8f), v9 = v0.add(9f), v10 = v0.add(10f), v11 = v0.add(11f);
-        for (long i = 0; i < iters; i++) {
-            v0 = v0.fma(m, c); v1 = v1.fma(m, c); v2 = v2.fma(m, c); v3 = v3.fma(m, c);
-            v4 = v4.fma(m, c); v5 = v5.fma(m, c); v6 = v6.fma(m, c); v7 = v7.fma(m, c);
-            v8 = v8.fma(m, c); v9 = v9.fma(m, c); v10 = v10.fma(m, c); v11 = v11.fma(m, c);
-        }
-        return v0.add(v1).add(v2).add(v3).add(v4).add(v5).add(v6).add(v7).add(v8).add(v9).add(v10).add(v11)
-                .reduceLanes(VectorOperators.ADD);
     }
 
     // ---------------------------------------------------------------- kernels at real shapes
@@ -376,33 +338,6 @@ public final class KernelBench {
             op.run();
             return (System.nanoTime() - t0) / 1e9;
         }
-    }
-
-    private interface Range {
-        void run(long lo, long hi);
-    }
-
-    /** Splits {@code [0, n)} over {@code threads} plain threads (the ceilings do not use the kernel pool). */
-    private void parallel(long n, Range body) {
-        Thread[] ts = new Thread[threads];
-        for (int i = 0; i < threads; i++) {
-            long lo = n * i / threads / 64 * 64, hi = i == threads - 1 ? n : n * (i + 1) / threads / 64 * 64;
-            ts[i] = Thread.ofPlatform().start(() -> body.run(lo, hi));
-        }
-        for (Thread t : ts) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static volatile double sinkValue;
-
-    private static void sink(double v) {
-        sinkValue += v;
     }
 
     /** One result row: {@code t} = {best, median, samples, ...} seconds; NaN ratios become null. */
