@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -64,11 +63,9 @@ public final class BenchCommand implements Runnable {
     static Repetitions.Listener progress(List<Metric> shown) {
         return (warmup, index, of, values) -> {
             StringBuilder line = new StringBuilder(warmup ? "warm-up " : "run ").append(index).append('/').append(of).append(':');
-            for (Map.Entry<Metric, Double> e : values.entrySet()) {
-                if (shown.contains(e.getKey())) {
-                    line.append(String.format(Locale.ROOT, " %s %.3g %s;", e.getKey().label(), e.getValue() * e.getKey().scale(),
-                            e.getKey().unit()));
-                }
+            for (Metric m : shown) {
+                Double v = values.get(m);
+                if (v != null) line.append(String.format(Locale.ROOT, " %s %.3g %s;", m.label(), v * m.scale(), m.unit()));
             }
             System.err.println(line);
         };
