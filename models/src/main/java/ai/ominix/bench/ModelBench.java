@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The frame the model benchmarks share: open the backend, measure the ceilings with the same
- * thread count, load the model (timed), warm up and repeat, and assemble the report.
+ * The frame the model benchmarks share: open the backend, load the model (timed), warm up and
+ * repeat, measure the ceilings with the same thread count, add each run's ratios to them, and
+ * assemble the report.
  */
 final class ModelBench {
 
