@@ -1,0 +1,287 @@
+package ai.ominix.kernel.cpu;
+
+import ai.ominix.kernel.AttentionMask;
+import ai.ominix.kernel.DType;
+import ai.ominix.kernel.KernelException;
+import ai.ominix.kernel.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Scaled dot-product attention with an online (flash-style) softmax over blocks of keys, so memory
+ * stays O(rows × block) at any context length. All query heads that share a KV head are processed
+ * together, so each K/V row is read once per group (GQA). K and V are read in place through their
+ * strides (a KV cache sliced to its filled length is not copied). When there are fewer
+ * (batch, KV head, query block) tasks than threads, the keys are split too and the partial
+ * softmax states are merged (flash-decoding), so one decode step uses every core.
+ */
+final class Attention {
+
+    private static final int KEY_BLOCK = 128;
+    private static final int MAX_ROWS = 32;
+    private static final int MIN_KEYS_PER_SPLIT = 256;
+    /** From this many query rows per task, Q·Kᵀ and P·V run as small GEMMs instead of dot products. */
+    private static final int GEMM_ROWS = 8;
+
+    private Attention() {}
+
+    /** Rows of a rank-4 tensor whose last axis is contiguous. */
+    private record Rows(MemorySegment seg, long offset, long s0, long s1, long s2) {
+        long at(int b, int h, int l) {
+            return 4L * (offset + b * s0 + h * s1 + l * s2);
+        }
+    }
+
+    static CpuTensor sdpa(CpuBackend be, CpuTensor q, CpuTensor k, CpuTensor v, float scale, AttentionMask mask) {
+        if (q.shape.length != 4 || k.shape.length != 4 || v.shape.length != 4) {
+            throw new KernelException("attention needs rank-4 q, k, v; got " + Tensor.describe(q) + ", " + Tensor.describe(k) + ", "
+                    + Tensor.describe(v));
+        }
+        int bsz = q.shape[0], hq = q.shape[1], lq = q.shape[2], d = q.shape[3];
+        int hkv = k.shape[1], lk = k.shape[2], dv = v.shape[3];
+        if (k.shape[0] != bsz || v.shape[0] != bsz || k.shape[3] != d || v.shape[1] != hkv || v.shape[2] != lk
+                || hkv == 0 || hq % hkv != 0) {
+            throw new KernelException("attention shapes do not match: q " + Tensor.describe(q) + ", k " + Tensor.describe(k) + ", v "
+                    + Tensor.describe(v));
+        }
+        List<CpuTensor> temps = new ArrayList<>(4);
+        CpuTensor out = be.allocate(DType.F32, new int[] {bsz, hq, lq, dv});
+        try {
+            Rows qr = rows(q, temps), kr = rows(k, temps), vr = rows(v, temps);
+            Rows mr = null;
+            long maskJ = 0;
+            if (mask instanceof AttentionMask.Additive add) {
+                CpuTensor m = be.cpu(add.mask());
+                if (m.dtype != DType.F32) {
+                    m = ShapeOps.copy(m, DType.F32);
+                    temps.add(m);
+                }
+                long[] st = Shapes.broadcastStrides(m.shape, m.strides, new int[] {bsz, hq, lq, lk});
+                mr = new Rows(m.segment(), m.offset, st[0], st[1], st[2]);
+                maskJ = st[3];
+            }
+            run(be, qr, kr, vr, mr, maskJ, mask instanceof AttentionMask.Causal, scale, out, bsz, hq, hkv, lq, lk, d, dv);
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        } finally {
+            temps.forEach(CpuTensor::close);
+        }
+        return out;
+    }
+
+    private static Rows rows(CpuTensor t, List<CpuTensor> temps) {
+        if (t.dtype != DType.F32 || t.strides[3] != 1 && t.shape[3] > 1) {
+            t = ShapeOps.copy(t, DType.F32);
+            temps.add(t);
+        }
+        return new Rows(t.segment(), t.offset, t.strides[0], t.strides[1], t.strides[2]);
+    }
+
+    private static void run(CpuBackend be, Rows q, Rows k, Rows v, Rows mask, long maskJ, boolean causal, float scale,
+                            CpuTensor out, int bsz, int hq, int hkv, int lq, int lk, int d, int dv) {
+        int group = hq / hkv;
+        int qb = Math.max(1, Math.min(lq, MAX_ROWS / group));
+        int qBlocks = (lq + qb - 1) / qb;
+        int base = bsz * hkv * qBlocks;
+        int threads = be.kernels().threads();
+        int splits = base >= threads * 2 ? 1 : Math.max(1, Math.min((threads * 2 + base - 1) / base, lk / MIN_KEYS_PER_SPLIT));
+        int rowsMax = group * qb;
+        int partial = rowsMax * dv + 2 * rowsMax;
+        float[] partials = splits > 1 ? new float[base * splits * partial] : null;
+        MemorySegment os = out.segment();
+        Job job = new Job(q, k, v, mask, maskJ, causal, scale, os, hq, hkv, lq, lk, d, dv, group, qb, splits, partials, partial);
+        be.kernels().parallelFor(base * splits, 1, (lo, hi) -> {
+            for (int t = lo; t < hi; t++) job.task(t / splits, t % splits);
+        });
+        if (splits > 1) be.kernels().parallelFor(base, 1, (lo, hi) -> {
+            for (int t = lo; t < hi; t++) job.merge(t);
+        });
+    }
+
+    private record Job(Rows q, Rows k, Rows v, Rows mask, long maskJ, boolean causal, float scale, MemorySegment out,
+                       int hq, int hkv, int lq, int lk, int d, int dv, int group, int qb, int splits, float[] partials,
+                       int partial) {
+
+        private int qBlocks() {
+            return (lq + qb - 1) / qb;
+        }
+
+        void task(int t, int split) {
+            int qblk = t % qBlocks(), kvh = (t / qBlocks()) % hkv, b = t / (qBlocks() * hkv);
+            int i0 = qblk * qb, nq = Math.min(qb, lq - i0), rows = group * nq;
+            float[] qs = Scratch.ATTN_Q.get(rows * d);
+            float[] o = Scratch.ATTN_O.get(rows * dv);
+            float[] st = Scratch.ATTN_STATS.get(2 * rows); // running max, running sum
+            float[] s = Scratch.ATTN_S.get(rows * KEY_BLOCK);
+            for (int r = 0; r < rows; r++) {
+                int h = kvh * group + r / nq, i = i0 + r % nq;
+                Vec.toArray(q.seg, q.at(b, h, i), qs, r * d, d);
+                for (int x = 0; x < d; x++) qs[r * d + x] *= scale;
+                st[r] = Float.NEGATIVE_INFINITY;
+                st[rows + r] = 0f;
+            }
+            java.util.Arrays.fill(o, 0, rows * dv, 0f);
+            int j0 = (int) ((long) lk * split / splits), j1 = (int) ((long) lk * (split + 1) / splits);
+            if (causal) j1 = Math.min(j1, lk - lq + i0 + nq); // no row of this block sees keys past its last position
+            for (int kb = j0; kb < j1; kb += KEY_BLOCK) {
+                int kn = Math.min(KEY_BLOCK, j1 - kb);
+                boolean gemm = rows >= GEMM_ROWS;
+                if (gemm) {
+                    scoresGemm(b, kvh, i0, nq, rows, kb, kn, qs, s);
+                } else {
+                    scores(b, kvh, i0, nq, rows, kb, kn, qs, s);
+                }
+                for (int r = 0; r < rows; r++) softmaxStep(s, r * KEY_BLOCK, kn, st, rows, r, o, r * dv, dv);
+                if (gemm) {
+                    valuesGemm(b, kvh, rows, kb, kn, s, o);
+                } else {
+                    for (int j = 0; j < kn; j++) {
+                        long vrow = v.at(b, kvh, kb + j);
+                        for (int r = 0; r < rows; r++) {
+                            float p = s[r * KEY_BLOCK + j];
+                            if (p != 0f) axpy(p, v.seg, vrow, o, r * dv, dv);
+                        }
+                    }
+                }
+            }
+            if (splits == 1) {
+                for (int r = 0; r < rows; r++) {
+                    int h = kvh * group + r / nq, i = i0 + r % nq;
+                    float l = st[rows + r], inv = l > 0 ? 1f / l : 0f;
+                    long dst = 4L * ((((long) b * hq + h) * lq + i) * dv);
+                    for (int x = 0; x < dv; x++) out.set(Elements.F32, dst + 4L * x, o[r * dv + x] * inv);
+                }
+            } else {
+                int at = (t * splits + split) * partial;
+                System.arraycopy(o, 0, partials, at, rows * dv);
+                System.arraycopy(st, 0, partials, at + group * qb * dv, rows);
+                System.arraycopy(st, rows, partials, at + group * qb * dv + group * qb, rows);
+            }
+        }
+
+        /** Scores of a block as one GEMM {@code Q·Kᵀ} (the key rows of the cache are the "weight" rows), then masks. */
+        private void scoresGemm(int b, int kvh, int i0, int nq, int rows, int kb, int kn, float[] qs, float[] s) {
+            RowMatrix keys = new DenseRows(k.seg, k.at(b, kvh, kb), 4L * k.s2, DType.F32, kn, d);
+            Gemm.run(null, rows, kn, d, Gemm.heapA(qs, 0, d, rows), keys, MemorySegment.ofArray(s), 0, KEY_BLOCK);
+            if (!causal && mask == null) return;
+            for (int r = 0; r < rows; r++) {
+                int i = i0 + r % nq, h = kvh * group + r / nq;
+                for (int j = 0; j < kn; j++) {
+                    int key = kb + j;
+                    if (causal && key > lk - lq + i) {
+                        s[r * KEY_BLOCK + j] = Float.NEGATIVE_INFINITY;
+                    } else if (mask != null) {
+                        s[r * KEY_BLOCK + j] += mask.seg.getAtIndex(Elements.F32,
+                                mask.offset + b * mask.s0 + h * mask.s1 + i * mask.s2 + key * maskJ);
+                    }
+                }
+            }
+        }
+
+        /** {@code o += P·V} for a block, as one GEMM with the value rows read in place. */
+        private void valuesGemm(int b, int kvh, int rows, int kb, int kn, float[] s, float[] o) {
+            float[] t = Scratch.ATTN_T.get(rows * dv);
+            Gemm.run(null, rows, dv, kn, Gemm.heapA(s, 0, KEY_BLOCK, rows),
+                    Gemm.kMajorB(v.seg, v.at(b, kvh, kb), v.s2), MemorySegment.ofArray(t), 0, dv);
+            int n = rows * dv, x = 0;
+            for (; x <= n - Vec.L; x += Vec.L) {
+                FloatVector.fromArray(Vec.F, o, x).add(FloatVector.fromArray(Vec.F, t, x)).intoArray(o, x);
+            }
+            for (; x < n; x++) o[x] += t[x];
+        }
+
+        private void scores(int b, int kvh, int i0, int nq, int rows, int kb, int kn, float[] qs, float[] s) {
+            for (int j = 0; j < kn; j++) {
+                int key = kb + j;
+                long krow = k.at(b, kvh, key);
+                for (int r = 0; r < rows; r++) {
+                    int i = i0 + r % nq;
+                    float x;
+                    if (causal && key > lk - lq + i) {
+                        x = Float.NEGATIVE_INFINITY;
+                    } else {
+                        x = Vec.dot(qs, r * d, k.seg, krow, d);
+                        if (mask != null) {
+                            int h = kvh * group + r / nq;
+                            x += mask.seg.getAtIndex(Elements.F32, mask.offset + b * mask.s0 + h * mask.s1 + i * mask.s2 + key * maskJ);
+                        }
+                    }
+                    s[r * KEY_BLOCK + j] = x;
+                }
+            }
+        }
+
+        /** Folds a block of scores into row r's running max / sum / output; leaves exp(score − max) in s. */
+        private static void softmaxStep(float[] s, int so, int kn, float[] st, int rows, int r, float[] o, int oo, int dv) {
+            int j = 0;
+            FloatVector mv = FloatVector.broadcast(Vec.F, Float.NEGATIVE_INFINITY);
+            for (; j <= kn - Vec.L; j += Vec.L) mv = mv.max(FloatVector.fromArray(Vec.F, s, so + j));
+            float bm = mv.reduceLanes(VectorOperators.MAX);
+            for (; j < kn; j++) bm = Math.max(bm, s[so + j]);
+            float m = st[r], mNew = Math.max(m, bm);
+            if (mNew == Float.NEGATIVE_INFINITY) { // everything masked so far
+                java.util.Arrays.fill(s, so, so + kn, 0f);
+                return;
+            }
+            float alpha = m == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(m - mNew);
+            FloatVector sum = FloatVector.zero(Vec.F);
+            for (j = 0; j <= kn - Vec.L; j += Vec.L) {
+                FloatVector e = FloatVector.fromArray(Vec.F, s, so + j).sub(mNew).lanewise(VectorOperators.EXP);
+                e.intoArray(s, so + j);
+                sum = sum.add(e);
+            }
+            float total = sum.reduceLanes(VectorOperators.ADD);
+            for (; j < kn; j++) {
+                float e = (float) Math.exp(s[so + j] - mNew);
+                s[so + j] = e;
+                total += e;
+            }
+            if (alpha != 1f) {
+                for (int x = oo; x < oo + dv; x++) o[x] *= alpha;
+            }
+            st[rows + r] = st[rows + r] * alpha + total;
+            st[r] = mNew;
+        }
+
+        void merge(int t) {
+            int qblk = t % qBlocks(), kvh = (t / qBlocks()) % hkv, b = t / (qBlocks() * hkv);
+            int i0 = qblk * qb, nq = Math.min(qb, lq - i0), rows = group * nq;
+            int mOff = group * qb * dv, lOff = mOff + group * qb;
+            for (int r = 0; r < rows; r++) {
+                float mAll = Float.NEGATIVE_INFINITY;
+                for (int sp = 0; sp < splits; sp++) mAll = Math.max(mAll, partials[(t * splits + sp) * partial + mOff + r]);
+                int h = kvh * group + r / nq, i = i0 + r % nq;
+                long dst = 4L * ((((long) b * hq + h) * lq + i) * dv);
+                float l = 0;
+                float[] acc = Scratch.ATTN_O.get(dv);
+                java.util.Arrays.fill(acc, 0, dv, 0f);
+                if (mAll != Float.NEGATIVE_INFINITY) {
+                    for (int sp = 0; sp < splits; sp++) {
+                        int at = (t * splits + sp) * partial;
+                        float ms = partials[at + mOff + r];
+                        if (ms == Float.NEGATIVE_INFINITY) continue;
+                        float w = (float) Math.exp(ms - mAll);
+                        l += w * partials[at + lOff + r];
+                        for (int x = 0; x < dv; x++) acc[x] += w * partials[at + r * dv + x];
+                    }
+                }
+                float inv = l > 0 ? 1f / l : 0f;
+                for (int x = 0; x < dv; x++) out.set(Elements.F32, dst + 4L * x, acc[x] * inv);
+            }
+        }
+    }
+
+    /** o[oo ..] += p · v[row ..] over n floats. */
+    private static void axpy(float p, MemorySegment v, long row, float[] o, int oo, int n) {
+        FloatVector pv = FloatVector.broadcast(Vec.F, p);
+        int x = 0;
+        for (; x <= n - Vec.L; x += Vec.L) {
+            Vec.load(v, row + 4L * x).fma(pv, FloatVector.fromArray(Vec.F, o, oo + x)).intoArray(o, oo + x);
+        }
+        for (; x < n; x++) o[oo + x] += p * v.get(Elements.F32, row + 4L * x);
+    }
+}

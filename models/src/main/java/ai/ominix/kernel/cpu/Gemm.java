@@ -1,0 +1,197 @@
+package ai.ominix.kernel.cpu;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Packed f32 GEMM {@code C[M, N] = A[M, K] · B[N, K]ᵀ} in the GotoBLAS/BLIS shape: A is packed
+ * per (MC × KC) block into MR-row slivers, B per (KC × NR) panel, and an MR × NR register-tile
+ * micro-kernel (NR = two vectors of the preferred species) accumulates with FMAs. The packing
+ * step is where each weight format converts or dequantizes, so every format shares this kernel
+ * and no dequantized copy of a weight ever exists beyond one panel per thread. Work is split over
+ * (M block, N range) tasks on the kernel pool.
+ */
+final class Gemm {
+
+    static final int MR = 6;
+    static final int NR = 2 * Vec.L;
+    /** K block: a packed B panel (KC × NR floats, 16 KiB with 512-bit vectors) stays in L1; a multiple of every group size. */
+    static final int KC = 128;
+    /** M block: the packed A block (MC × KC floats, 240 KiB) stays in L2; prefill-sized M is one block, so B is packed once. */
+    static final int MC = 80 * MR;
+
+    /** Packs rows {@code [i0, i0+mc)} × columns {@code [k0, k0+kc)} of A into {@code dst[sliver][k][MR]}, zero rows past M. */
+    interface ASource {
+        void packA(int i0, int mc, int k0, int kc, float[] dst);
+    }
+
+    /** Packs {@code B[n0 .. n0+nc, k0 .. k0+kc)ᵀ} into {@code dst[k][NR]}, zero columns from {@code nc} on. */
+    interface BSource {
+        void packB(int n0, int nc, int k0, int kc, float[] dst);
+    }
+
+    private Gemm() {}
+
+    /** Runs the product, writing (not accumulating into) C rows of stride {@code ldc} floats; {@code pool} null = this thread only. */
+    static void run(KernelPool pool, int m, int n, int k, ASource a, BSource b, MemorySegment c, long cByte, long ldc) {
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            for (int i = 0; i < m; i++) c.asSlice(cByte + 4L * i * ldc, 4L * n).fill((byte) 0);
+            return;
+        }
+        int mBlocks = (m + MC - 1) / MC;
+        int panels = (n + NR - 1) / NR;
+        int threads = pool == null ? 1 : pool.threads();
+        int nGroups = Math.min(panels, Math.max(1, (threads * 4 + mBlocks - 1) / mBlocks));
+        KernelPool.Body tasks = (lo, hi) -> {
+            for (int t = lo; t < hi; t++) {
+                int mb = t / nGroups, ng = t % nGroups;
+                int i0 = mb * MC, mc = Math.min(MC, m - i0);
+                int p0 = (int) ((long) panels * ng / nGroups), p1 = (int) ((long) panels * (ng + 1) / nGroups);
+                block(m, n, k, a, b, c, cByte, ldc, i0, mc, p0, p1);
+            }
+        };
+        if (pool == null) {
+            tasks.run(0, mBlocks * nGroups);
+        } else {
+            pool.parallelFor(mBlocks * nGroups, 1, tasks);
+        }
+    }
+
+    private static void block(int m, int n, int k, ASource a, BSource b, MemorySegment c, long cByte, long ldc,
+                              int i0, int mc, int p0, int p1) {
+        int slivers = (mc + MR - 1) / MR;
+        float[] ap = Scratch.A_PACK.get(slivers * MR * KC);
+        float[] bp = Scratch.B_PACK.get(KC * NR);
+        float[] tile = Scratch.TILE.get(MR * NR);
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            int kc = Math.min(KC, k - k0);
+            a.packA(i0, mc, k0, kc, ap);
+            for (int p = p0; p < p1; p++) {
+                int n0 = p * NR, nc = Math.min(NR, n - n0);
+                b.packB(n0, nc, k0, kc, bp);
+                for (int s = 0; s < slivers; s++) {
+                    int row = i0 + s * MR;
+                    kernel(ap, s * kc * MR, bp, kc, tile);
+                    flush(tile, c, cByte + 4L * (row * ldc + n0), 4L * ldc, Math.min(MR, i0 + mc - row), nc, k0 > 0);
+                }
+            }
+        }
+    }
+
+    /**
+     * The MR × NR register tile: 12 accumulators, one broadcast of A and two loads of B per k.
+     * It ends by spilling the tile to {@code tile} (a heap array) so that nothing but vector
+     * intrinsics is called while the accumulators are live (a call taking vectors would box them).
+     */
+    static void kernel(float[] a, int ao, float[] b, int kc, float[] tile) {
+        FloatVector c00 = FloatVector.zero(Vec.F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        int ai = ao, bi = 0;
+        for (int kk = 0; kk < kc; kk++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(Vec.F, b, bi), b1 = FloatVector.fromArray(Vec.F, b, bi + Vec.L);
+            FloatVector x = FloatVector.broadcast(Vec.F, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(Vec.F, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(Vec.F, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(Vec.F, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(Vec.F, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(Vec.F, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        int l = Vec.L;
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, l);
+        c10.intoArray(tile, 2 * l);
+        c11.intoArray(tile, 3 * l);
+        c20.intoArray(tile, 4 * l);
+        c21.intoArray(tile, 5 * l);
+        c30.intoArray(tile, 6 * l);
+        c31.intoArray(tile, 7 * l);
+        c40.intoArray(tile, 8 * l);
+        c41.intoArray(tile, 9 * l);
+        c50.intoArray(tile, 10 * l);
+        c51.intoArray(tile, 11 * l);
+    }
+
+    /** Writes (or adds) the first {@code mr} rows and {@code nc} columns of the tile to C. */
+    static void flush(float[] tile, MemorySegment c, long cByte, long ldcBytes, int mr, int nc, boolean accumulate) {
+        for (int r = 0; r < mr; r++) {
+            long row = cByte + r * ldcBytes;
+            int t = r * NR;
+            if (nc == NR) {
+                FloatVector v0 = FloatVector.fromArray(Vec.F, tile, t), v1 = FloatVector.fromArray(Vec.F, tile, t + Vec.L);
+                if (accumulate) {
+                    v0 = v0.add(Vec.load(c, row));
+                    v1 = v1.add(Vec.load(c, row + 4L * Vec.L));
+                }
+                v0.intoMemorySegment(c, row, Vec.LE);
+                v1.intoMemorySegment(c, row + 4L * Vec.L, Vec.LE);
+            } else {
+                for (int j = 0; j < nc; j++) {
+                    float v = tile[t + j];
+                    if (accumulate) v += c.get(Elements.F32, row + 4L * j);
+                    c.set(Elements.F32, row + 4L * j, v);
+                }
+            }
+        }
+    }
+
+    /** A as a row-major f32 matrix in a segment (element {@code (i, k)} at byte {@code base + 4·(i·lda + k)}). */
+    static ASource denseA(MemorySegment s, long base, long lda, int m) {
+        return (i0, mc, k0, kc, dst) -> {
+            float[] row = Scratch.ROW.get(kc);
+            int slivers = (mc + MR - 1) / MR;
+            for (int sl = 0; sl < slivers; sl++) {
+                int out = sl * kc * MR;
+                for (int r = 0; r < MR; r++) {
+                    int i = i0 + sl * MR + r;
+                    if (i < i0 + mc && i < m) {
+                        Vec.toArray(s, base + 4L * (i * lda + k0), row, 0, kc);
+                        for (int kk = 0; kk < kc; kk++) dst[out + kk * MR + r] = row[kk];
+                    } else {
+                        for (int kk = 0; kk < kc; kk++) dst[out + kk * MR + r] = 0f;
+                    }
+                }
+            }
+        };
+    }
+
+    /** A as a row-major f32 matrix on the heap (element {@code (i, k)} at {@code a[off + i·lda + k]}). */
+    static ASource heapA(float[] a, int off, int lda, int m) {
+        return (i0, mc, k0, kc, dst) -> {
+            int slivers = (mc + MR - 1) / MR;
+            for (int sl = 0; sl < slivers; sl++) {
+                int out = sl * kc * MR;
+                for (int r = 0; r < MR; r++) {
+                    int i = i0 + sl * MR + r;
+                    if (i < i0 + mc && i < m) {
+                        for (int kk = 0, src = off + i * lda + k0; kk < kc; kk++) dst[out + kk * MR + r] = a[src + kk];
+                    } else {
+                        for (int kk = 0; kk < kc; kk++) dst[out + kk * MR + r] = 0f;
+                    }
+                }
+            }
+        };
+    }
+
+    /** B given as a row-major f32 {@code [K, N]} matrix (plain matmul), element {@code (k, j)} at {@code base + 4·(k·ldb + j)}. */
+    static BSource kMajorB(MemorySegment s, long base, long ldb) {
+        return (n0, nc, k0, kc, dst) -> {
+            for (int kk = 0; kk < kc; kk++) {
+                Vec.toArray(s, base + 4L * ((k0 + kk) * ldb + n0), dst, kk * NR, nc);
+                for (int j = nc; j < NR; j++) dst[kk * NR + j] = 0f;
+            }
+        };
+    }
+}

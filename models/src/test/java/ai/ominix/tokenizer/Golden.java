@@ -1,0 +1,44 @@
+package ai.ominix.tokenizer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Golden encodings/decodings produced by transformers.js ({@code src/test/tokenizer-golden/generate.mjs}). */
+record Golden(List<Case> cases, List<PrefixDecode> prefixDecodes) {
+
+    /** @param idsWithSpecial null when the golden file has no BOS/EOS variant */
+    record Case(String text, int[] ids, int[] idsWithSpecial, String decoded, String decodedSkip) {}
+
+    record PrefixDecode(int[] ids, String decoded) {}
+
+    static final Path DIR = Path.of("src", "test", "tokenizer-golden");
+
+    static Golden read(String file) {
+        try {
+            JsonNode root = new ObjectMapper().readTree(DIR.resolve(file).toFile());
+            List<Case> cases = new ArrayList<>();
+            for (JsonNode c : root.path("cases")) {
+                cases.add(new Case(c.get("text").asText(), ints(c.get("ids")),
+                        c.has("idsWithSpecial") ? ints(c.get("idsWithSpecial")) : null,
+                        c.get("decoded").asText(), c.get("decodedSkip").asText()));
+            }
+            List<PrefixDecode> prefixes = new ArrayList<>();
+            for (JsonNode c : root.path("prefixDecodes")) prefixes.add(new PrefixDecode(ints(c.get("ids")), c.get("decoded").asText()));
+            return new Golden(cases, prefixes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int[] ints(JsonNode n) {
+        int[] out = new int[n.size()];
+        for (int i = 0; i < out.length; i++) out[i] = n.get(i).asInt();
+        return out;
+    }
+}

@@ -1,0 +1,88 @@
+package ai.ominix.server.cli;
+
+import ai.ominix.server.OminixEnv;
+import ai.ominix.server.OminixServer;
+import ai.ominix.server.ServerOptions;
+import ai.ominix.server.StandardParts;
+import ai.ominix.server.http.ChatParams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the OpenAI-compatible HTTP server. It listens at once; models load in the background (see /health).")
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--models-dir", paramLabel = "DIR", description = "Models directory (default: $OMINIX_HOME/models).")
+    Path modelsDir;
+
+    @Option(names = "--asr-model", paramLabel = "DIR|ID", description = "Speech-to-text model: a directory, a model id, or a hub repo id (owner/name, pulled when missing).")
+    String asrModel;
+
+    @Option(names = "--chat-model", paramLabel = "DIR|ID", description = "Chat model: a directory, a model id, or a hub repo id (owner/name, pulled when missing).")
+    String chatModel;
+
+    @Option(names = "--backend", defaultValue = "auto", description = "Compute backend: auto, cpu or mlx (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--max-upload-mb", defaultValue = "1024", paramLabel = "N", description = "Largest audio upload in MiB (default: ${DEFAULT-VALUE}).")
+    long maxUploadMb;
+
+    @Option(names = "--allow-file-path", paramLabel = "DIR",
+            description = "Directory that JSON transcription requests may read with file_path (repeatable; default: your home directory while listening on loopback only, else none).")
+    List<Path> allowFilePaths = new ArrayList<>();
+
+    @Option(names = "--temperature", paramLabel = "X", description = "Default chat sampling temperature (default: 0.7).")
+    Double temperature;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "Default maximum tokens of a chat answer (default: 2048).")
+    Integer maxTokens;
+
+    @Option(names = "--no-think", description = "Suppress the chat model's <think> block by default.")
+    boolean noThink;
+
+    @Option(names = "--api-key", paramLabel = "KEY",
+            description = "Require 'Authorization: Bearer KEY' on every /v1 call (default: $OMINIX_API_KEY; /health stays open).")
+    String apiKey;
+
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN",
+            description = "Allow browser calls from this origin (repeatable; '*' for any). CORS is off by default.")
+    List<String> corsOrigins = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        OminixEnv env = OminixEnv.system();
+        ServerOptions base = ServerOptions.defaults(env);
+        ChatParams.Defaults d = ChatParams.Defaults.standard();
+        ServerOptions opt = new ServerOptions(host, port, modelsDir != null ? modelsDir.toAbsolutePath() : base.modelsDir(),
+                asrModel, chatModel, backend, maxUploadMb,
+                allowFilePaths.isEmpty() ? null : allowFilePaths.stream().map(Path::toAbsolutePath).toList(),
+                new ChatParams.Defaults(temperature != null ? temperature : d.temperature(), d.topP(),
+                        maxTokens != null ? maxTokens : d.maxTokens(), noThink),
+                base.queueCapacity(), apiKey != null ? apiKey : base.apiKey(), corsOrigins);
+        if (!opt.loopbackOnly() && opt.apiKey() == null) {
+            System.err.println("ominix: warning: listening on " + host + " without --api-key; anyone who can reach it can use it");
+        }
+        OminixServer server = OminixServer.start(opt, env, StandardParts.create(), new ProgressBar(System.err)::show);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("ominix: stopping (finishing requests in flight)");
+            server.close();
+            System.err.println("ominix: stopped");
+            stopped.countDown();
+        }, "ominix-shutdown"));
+        System.err.println("ominix: listening on http://" + host + ":" + server.port() + " (Ctrl-C to stop)");
+        stopped.await();
+        return 0;
+    }
+}

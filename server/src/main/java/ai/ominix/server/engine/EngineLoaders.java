@@ -1,0 +1,102 @@
+package ai.ominix.server.engine;
+
+import ai.ominix.engine.AsrEngine;
+import ai.ominix.engine.ChatEngine;
+import ai.ominix.engine.ModelLoadException;
+import ai.ominix.kernel.Backend;
+import ai.ominix.models.qwen3asr.Qwen3AsrEngine;
+import ai.ominix.models.sala.SalaChatEngine;
+import ai.ominix.server.store.ModelDirs;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns a model directory into an engine: reads {@code model_type} from its config.json and calls
+ * the loader registered for that type. The model packages register their loaders in
+ * {@link #standard()}; tests build their own with fake engines.
+ */
+public final class EngineLoaders {
+
+    /** Loads one engine from a model directory onto a backend. */
+    @FunctionalInterface
+    public interface Loader<E> {
+        E load(Path modelDir, Backend backend);
+    }
+
+    private final Map<String, Loader<AsrEngine>> asr;
+    private final Map<String, Loader<ChatEngine>> chat;
+
+    private EngineLoaders(Map<String, Loader<AsrEngine>> asr, Map<String, Loader<ChatEngine>> chat) {
+        this.asr = Map.copyOf(asr);
+        this.chat = Map.copyOf(chat);
+    }
+
+    /** The loaders of the real models (one line per architecture). */
+    public static EngineLoaders standard() {
+        return builder()
+                .asr(Qwen3AsrEngine.MODEL_TYPE, Qwen3AsrEngine::load)
+                .chat("minicpm_sala", SalaChatEngine::load)
+                .build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public AsrEngine loadAsr(Path dir, Backend backend) {
+        String type = checkKind(dir, ModelKind.ASR);
+        Loader<AsrEngine> loader = asr.get(type);
+        if (loader == null) throw notAvailable(type);
+        return loader.load(dir, backend);
+    }
+
+    public ChatEngine loadChat(Path dir, Backend backend) {
+        String type = checkKind(dir, ModelKind.CHAT);
+        Loader<ChatEngine> loader = chat.get(type);
+        if (loader == null) throw notAvailable(type);
+        return loader.load(dir, backend);
+    }
+
+    /** The kind of model in {@code dir}; a clear {@link ModelLoadException} when it is not one we serve. */
+    public static ModelKind kindOf(Path dir) {
+        String type = ModelDirs.modelType(dir);
+        return ModelKind.ofModelType(type).orElseThrow(() -> new ModelLoadException(
+                "model_type '" + type + "' in " + dir.resolve("config.json") + " is not supported; this server runs "
+                        + new TreeMap<>(ModelKind.known())));
+    }
+
+    private static String checkKind(Path dir, ModelKind wanted) {
+        ModelKind kind = kindOf(dir);
+        if (kind != wanted) {
+            throw new ModelLoadException(dir + " holds a " + kind.description() + " model, not a "
+                    + wanted.description() + " model");
+        }
+        return ModelDirs.modelType(dir);
+    }
+
+    private static ModelLoadException notAvailable(String type) {
+        return new ModelLoadException("no engine is registered for model_type '" + type + "' in this build");
+    }
+
+    public static final class Builder {
+        private final Map<String, Loader<AsrEngine>> asr = new HashMap<>();
+        private final Map<String, Loader<ChatEngine>> chat = new HashMap<>();
+
+        public Builder asr(String modelType, Loader<AsrEngine> loader) {
+            asr.put(modelType, loader);
+            return this;
+        }
+
+        public Builder chat(String modelType, Loader<ChatEngine> loader) {
+            chat.put(modelType, loader);
+            return this;
+        }
+
+        public EngineLoaders build() {
+            return new EngineLoaders(asr, chat);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package ai.ominix.server.http;
+
+import ai.ominix.engine.CancelledException;
+import ai.ominix.engine.ContextOverflowException;
+import ai.ominix.engine.InvalidRequestException;
+import ai.ominix.engine.ModelLoadException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Maps every failure to the OpenAI error envelope. Typed exceptions from the engines and the
+ * audio decoder become 4xx with their code; anything unexpected is logged with its stack trace
+ * and answered with a 500 that carries no internals.
+ */
+public final class ErrorResponses {
+    private static final Logger LOG = Logger.getLogger(ErrorResponses.class.getName());
+
+    private ErrorResponses() {}
+
+    /** The envelope body for an error. */
+    public static ObjectNode envelope(ApiException e) {
+        ObjectNode body = Json.object();
+        ObjectNode err = body.putObject("error");
+        err.put("message", e.getMessage());
+        err.put("type", e.type());
+        if (e.code() == null) err.putNull("code"); else err.put("code", e.code());
+        if (e.param() == null) err.putNull("param"); else err.put("param", e.param());
+        return body;
+    }
+
+    /** The client-facing form of any throwable. */
+    public static ApiException toApi(Throwable t) {
+        return switch (t) {
+            case ApiException e -> e;
+            case InvalidRequestException e -> ApiException.badRequest(e.code(), e.param(), e.getMessage());
+            case ContextOverflowException e -> ApiException.badRequest("context_length_exceeded", "messages", e.getMessage());
+            case ModelLoadException e -> ApiException.internal("model_load_failed", e.getMessage());
+            case CancelledException e -> ApiException.notReady("cancelled", "request cancelled: " + e.getMessage(), null);
+            case RequestException e -> fromStatus(e.status().code(), e.safeMessage() ? e.getMessage() : null);
+            case HttpException e -> fromStatus(e.status().code(), null);
+            case UncheckedIOException e -> {
+                LOG.log(Level.WARNING, "I/O failure", e);
+                yield ApiException.internal("io_error", "I/O failure: " + e.getCause().getMessage());
+            }
+            default -> {
+                LOG.log(Level.SEVERE, "unexpected failure", t);
+                yield ApiException.internal("internal_error", "internal server error (" + t.getClass().getSimpleName() + "); see the server log");
+            }
+        };
+    }
+
+    private static ApiException fromStatus(int status, String message) {
+        return switch (status) {
+            case 413 -> ApiException.tooLarge("request body is larger than the configured upload limit (--max-upload-mb)");
+            case 404 -> ApiException.notFound("not_found", "not found");
+            case 415 -> ApiException.unsupportedMediaType(message != null ? message : "unsupported content type");
+            default -> status >= 400 && status < 500
+                    ? new ApiException(status, "invalid_request_error", "invalid_request", null,
+                            message != null ? message : "malformed request", null)
+                    : ApiException.internal("internal_error", "internal server error");
+        };
+    }
+
+    /** Sends the envelope unless the response is already committed (then only logs). */
+    public static void send(ServerRequest req, ServerResponse res, Throwable t) {
+        ApiException e = toApi(t);
+        if (res.isSent()) {
+            LOG.fine(() -> "error after response was committed on " + req.path().path() + ": " + e.getMessage());
+            return;
+        }
+        res.status(Status.create(e.status()));
+        if (e.retryAfterSeconds() != null) res.header(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(Json.write(envelope(e)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Handlers for errors Helidon answers before routing (malformed HTTP, payload over the limit),
+     * so that those too carry the JSON envelope.
+     */
+    public static DirectHandlers directHandlers() {
+        DirectHandler handler = (request, eventType, status, headers, message) -> {
+            ApiException e = fromStatus(status.code(), null);
+            headers.set(HeaderNames.CONTENT_TYPE, "application/json");
+            return DirectHandler.TransportResponse.builder()
+                    .status(status)
+                    .headers(headers)
+                    .entity(Json.write(envelope(e)).getBytes(StandardCharsets.UTF_8))
+                    .build();
+        };
+        DirectHandlers.Builder b = DirectHandlers.builder();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) b.addHandler(type, handler);
+        return b.build();
+    }
+}

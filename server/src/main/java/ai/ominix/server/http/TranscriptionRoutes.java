@@ -1,0 +1,170 @@
+package ai.ominix.server.http;
+
+import ai.ominix.engine.AsrEngine;
+import ai.ominix.engine.Cancellation;
+import ai.ominix.server.engine.AudioDecoder;
+import ai.ominix.server.engine.ModelHost;
+import ai.ominix.server.engine.ModelSlot;
+import ai.ominix.server.observe.RequestStats;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
+import io.helidon.http.media.multipart.MultiPart;
+import io.helidon.http.media.multipart.ReadablePart;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * {@code POST /v1/audio/transcriptions}: multipart with a {@code file} part, or JSON with a
+ * server-side {@code file_path}. Decoding and recognition both run on the ASR worker.
+ */
+public final class TranscriptionRoutes {
+    /** Longest text field accepted in a multipart form. */
+    private static final int MAX_FIELD_BYTES = 64 * 1024;
+
+    private final ModelHost host;
+    private final AudioDecoder decoder;
+    private final Uploads uploads;
+    private final FilePathPolicy filePaths;
+
+    public TranscriptionRoutes(ModelHost host, AudioDecoder decoder, Uploads uploads, FilePathPolicy filePaths) {
+        this.host = host;
+        this.decoder = decoder;
+        this.uploads = uploads;
+        this.filePaths = filePaths;
+    }
+
+    public void register(HttpRouting.Builder routing) {
+        routing.post("/v1/audio/transcriptions", this::transcribe);
+    }
+
+    private record Input(ObjectNode fields, Path upload, Path serverFile) {}
+
+    private void transcribe(ServerRequest req, ServerResponse res) {
+        Path upload = null;
+        try {
+            Input in = switch (Requests.mediaType(req)) {
+                case "multipart/form-data" -> readMultipart(req);
+                case "application/json" -> readJson(req);
+                default -> throw ApiException.badRequest("unsupported_content_type", null,
+                        "Content-Type must be multipart/form-data (with a 'file' part) or application/json (with 'file_path')");
+            };
+            upload = in.upload();
+            TranscriptionParams p = TranscriptionParams.parse(in.fields());
+            ModelSlot.Loaded<AsrEngine> m = host.asr().require(p.model());
+            RequestStats stats = RequestStats.of(req);
+            stats.model("asr", m.id());
+            run(res, m, upload != null ? upload : in.serverFile(), upload, p, stats);
+        } finally {
+            Uploads.delete(upload);
+        }
+    }
+
+    /**
+     * Runs on the worker: decoding (an upload is deleted as soon as its samples are in memory)
+     * and recognition, timed for the access log and metrics.
+     */
+    private AsrEngine.Transcript transcribe(AsrEngine engine, Path audio, Path upload, TranscriptionParams p,
+                                            Cancellation cancel, RequestStats stats, Consumer<AsrEngine.Segment> onSegment) {
+        float[] samples;
+        try {
+            samples = decoder.load16kMono(audio);
+        } finally {
+            Uploads.delete(upload);
+        }
+        stats.audioSeconds(samples.length / 16_000.0);
+        try {
+            return engine.transcribe(samples, p.options(), cancel, seg -> {
+                stats.firstOutput();
+                onSegment.accept(seg);
+            });
+        } finally {
+            stats.finished();
+        }
+    }
+
+    private void run(ServerResponse res, ModelSlot.Loaded<AsrEngine> m, Path audio, Path upload, TranscriptionParams p,
+                     RequestStats stats) {
+        Cancellation cancel = new Cancellation();
+        if (!p.stream()) {
+            CompletableFuture<AsrEngine.Transcript> job = m.worker().submit(cancel, stats::started,
+                    () -> transcribe(m.engine(), audio, upload, p, cancel, stats, seg -> { }));
+            AsrEngine.Transcript t = WorkerCalls.await(job, cancel);
+            Requests.sendText(res, p.format().contentType(), p.format().render(t));
+            return;
+        }
+        WorkerCalls.Stream<AsrEngine.Segment> stream = new WorkerCalls.Stream<>(res, cancel);
+        CompletableFuture<AsrEngine.Transcript> job = m.worker().submit(cancel, stats::started,
+                () -> transcribe(m.engine(), audio, upload, p, cancel, stats, stream::offer));
+        StringBuilder soFar = new StringBuilder();
+        stream.relay(job, seg -> {
+            String delta = TranscriptFormats.delta(soFar.toString(), seg.text());
+            soFar.append(delta);
+            return Json.write(Json.object().put("type", "transcript.text.delta").put("delta", delta));
+        }, t -> List.of(Json.write(Json.object().put("type", "transcript.text.done").put("text", t.text()))));
+    }
+
+    private Input readJson(ServerRequest req) {
+        ObjectNode body = Json.parseObject(req.content().inputStream());
+        if (body.has("file")) {
+            throw ApiException.badRequest("invalid_parameter", "file",
+                    "'file' is for multipart uploads; JSON requests name a server-side file in 'file_path'");
+        }
+        String path = Fields.optString(body, "file_path", 4096);
+        if (path == null) throw ApiException.badRequest("missing_parameter", "file_path", "'file_path' is required");
+        return new Input(body, null, filePaths.check(path));
+    }
+
+    private Input readMultipart(ServerRequest req) {
+        ObjectNode fields = Json.object();
+        Path file = null;
+        try {
+            MultiPart parts = req.content().as(MultiPart.class);
+            while (parts.hasNext()) {
+                ReadablePart part = parts.next();
+                switch (part.name()) {
+                    case "file" -> {
+                        if (file != null) throw ApiException.badRequest("invalid_parameter", "file", "more than one 'file' part");
+                        try (InputStream in = part.inputStream()) {
+                            file = uploads.save(in);
+                        }
+                    }
+                    case "file_path" -> throw ApiException.badRequest("invalid_parameter", "file_path",
+                            "'file_path' is for JSON requests; multipart requests upload the audio in 'file'");
+                    default -> fields.put(part.name(), readField(part));
+                }
+            }
+        } catch (ApiException | RequestException | HttpException e) {
+            Uploads.delete(file);
+            throw e;
+        } catch (IOException | UncheckedIOException e) {
+            Uploads.delete(file);
+            throw ApiException.badRequest("invalid_multipart", null, "the multipart body could not be read: " + e.getMessage());
+        } catch (RuntimeException e) {
+            Uploads.delete(file);
+            throw ApiException.badRequest("invalid_multipart", null, "malformed multipart/form-data body");
+        }
+        if (file == null) throw ApiException.badRequest("missing_parameter", "file", "the 'file' part is required");
+        return new Input(fields, file, null);
+    }
+
+    private static String readField(ReadablePart part) throws IOException {
+        try (InputStream in = part.inputStream()) {
+            byte[] bytes = in.readNBytes(MAX_FIELD_BYTES + 1);
+            if (bytes.length > MAX_FIELD_BYTES) {
+                throw Fields.invalid(part.name(), "is longer than " + MAX_FIELD_BYTES + " bytes");
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package ai.ominix.server.http;
+
+import ai.ominix.engine.Cancellation;
+import io.helidon.http.sse.SseEvent;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.sse.SseSink;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * How a request's virtual thread waits for its job on an inference worker, and how pieces the
+ * worker produces travel back to the client as server-sent events. The worker never writes to
+ * the socket itself (a slow client must not stall the model); it only queues pieces here.
+ */
+public final class WorkerCalls {
+    /**
+     * A comment line this often (while no piece comes) keeps proxies happy and detects a client
+     * that went away during a long silence (prefill, a long audio chunk).
+     */
+    private static final long HEARTBEAT_MS = Long.getLong("ominix.sse.heartbeat.ms", 5_000);
+
+    private WorkerCalls() {}
+
+    /** Waits for a job's result, rethrowing its failure as it was thrown. */
+    public static <T> T await(CompletableFuture<T> job, Cancellation cancel) {
+        try {
+            return job.get();
+        } catch (InterruptedException e) {
+            cancel.cancel("request thread interrupted");
+            Thread.currentThread().interrupt();
+            throw ApiException.notReady("cancelled", "request interrupted", null);
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof CompletionException && t.getCause() != null) t = t.getCause();
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error err) throw err;
+        return new IllegalStateException(t);
+    }
+
+    /**
+     * An SSE response fed by a worker job. The response is committed only when the first piece
+     * (or the result) arrives, so a job that fails before producing anything still gets a proper
+     * HTTP error status. A failed write means the client left: the job is cancelled.
+     *
+     * @param <P> what the worker queues (text pieces, segments)
+     */
+    public static final class Stream<P> {
+        /** Queued after the job's last piece so that the relay wakes up at once. */
+        private static final Object END = new Object();
+        private final BlockingQueue<Object> pieces = new LinkedBlockingQueue<>();
+        private final ServerResponse res;
+        private final Cancellation cancel;
+        private SseSink sink;
+
+        public Stream(ServerResponse res, Cancellation cancel) {
+            this.res = res;
+            this.cancel = cancel;
+        }
+
+        /** Called on the worker thread. */
+        public void offer(P piece) {
+            pieces.add(piece);
+        }
+
+        /**
+         * Relays queued pieces as events until the job ends, then emits the events {@code finish}
+         * makes from its result. Returns quietly when the client disconnects.
+         */
+        public <T> void relay(CompletableFuture<T> job, Function<P, String> event, Function<T, Iterable<String>> finish) {
+            job.whenComplete((r, e) -> pieces.add(END));
+            try {
+                while (true) {
+                    Object p = pieces.poll(HEARTBEAT_MS, TimeUnit.MILLISECONDS);
+                    if (p == END) {
+                        T result = await(job, cancel);
+                        for (String data : finish.apply(result)) emit(data);
+                        break;
+                    } else if (p != null) {
+                        @SuppressWarnings("unchecked") P piece = (P) p;
+                        emit(event.apply(piece));
+                    } else if (sink != null) {
+                        send(SseEvent.builder().comment("keep-alive").build());
+                    }
+                }
+                if (sink == null) sink = res.sink(SseSink.TYPE);
+                sink.close();
+            } catch (InterruptedException e) {
+                cancel.cancel("request thread interrupted");
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                if (sink == null) throw e; // nothing sent yet: a normal error response
+                if (isClientGone(e)) {
+                    cancel.cancel("client disconnected");
+                    return;
+                }
+                // The stream is open: report the failure in-band, as the OpenAI API does.
+                cancel.cancel("failed");
+                try {
+                    sink.emit(SseEvent.builder().data(Json.write(ErrorResponses.envelope(ErrorResponses.toApi(e)))).build());
+                    sink.close();
+                } catch (RuntimeException ignored) {
+                    // The client is gone as well.
+                }
+            }
+        }
+
+        private void emit(String data) {
+            if (sink == null) sink = res.sink(SseSink.TYPE);
+            send(SseEvent.builder().data(data).build());
+        }
+
+        private void send(SseEvent event) {
+            try {
+                sink.emit(event);
+            } catch (RuntimeException e) {
+                throw new ClientGone(e);
+            }
+        }
+
+        private static boolean isClientGone(Throwable e) {
+            return e instanceof ClientGone;
+        }
+    }
+
+    /** A write to the client failed. */
+    private static final class ClientGone extends RuntimeException {
+        ClientGone(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+}

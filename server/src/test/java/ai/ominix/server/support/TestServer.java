@@ -1,0 +1,235 @@
+package ai.ominix.server.support;
+
+import ai.ominix.engine.ModelLoadException;
+import ai.ominix.kernel.Backend;
+import ai.ominix.server.OminixEnv;
+import ai.ominix.server.OminixServer;
+import ai.ominix.server.ServerOptions;
+import ai.ominix.server.engine.EngineLoaders;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real server on a random port with fake engines behind the real loader path: the model
+ * directories are written with a config.json whose model_type selects the (fake) loader.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    public final Path root;
+    public final Path home;
+    public final Path modelsDir;
+    public final Path userHome;
+    public final FakeAsrEngine asr = new FakeAsrEngine("tiny-asr");
+    public final FakeChatEngine chat = new FakeChatEngine("tiny-chat");
+    public final OminixServer server;
+    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestServer(Builder b) throws IOException {
+        root = b.root;
+        home = root.resolve("ominix-home");
+        modelsDir = home.resolve("models");
+        userHome = root.resolve("user");
+        Files.createDirectories(userHome);
+        if (b.withAsr) writeModel(modelsDir.resolve("tiny-asr"), "qwen3_asr", true);
+        if (b.withChat) writeModel(modelsDir.resolve("tiny-chat"), b.chatModelType, false);
+        Map<String, String> env = new HashMap<>(b.env);
+        env.put("OMINIX_HOME", home.toString());
+        env.putIfAbsent("HF_HOME", root.resolve("hf").toString());
+        env.putIfAbsent("HF_ENDPOINT", "http://127.0.0.1:9"); // nothing listens there
+        OminixEnv oenv = new OminixEnv(env, userHome);
+        CountDownLatch gate = b.loadGate;
+        EngineLoaders loaders = EngineLoaders.builder()
+                .asr("qwen3_asr", (dir, backend) -> {
+                    await(gate);
+                    return asr;
+                })
+                .chat("minicpm_sala", (dir, backend) -> {
+                    await(gate);
+                    return chat;
+                })
+                .build();
+        ServerOptions opt = ServerOptions.defaults(oenv).withPort(0)
+                .withModels(b.asrSpec != null ? b.asrSpec : b.withAsr ? "tiny-asr" : null, b.withChat ? "tiny-chat" : null)
+                .withLimits(b.uploadMb, b.queue)
+                .withAllowFilePaths(b.allowFilePaths)
+                .withSecurity(b.apiKey, b.corsOrigins);
+        server = OminixServer.start(opt, oenv, new OminixServer.Parts(loaders, kind -> fakeBackend(), TestAudio::decode), null);
+    }
+
+    public static Builder builder(Path root) {
+        return new Builder(root);
+    }
+
+    public static void writeModel(Path dir, String modelType, boolean quantized) {
+        try {
+            Files.createDirectories(dir);
+            String q = quantized ? ", \"quantization\": {\"group_size\": 64, \"bits\": 8}" : "";
+            Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"" + modelType + "\"" + q + "}");
+            Files.write(dir.resolve("model.safetensors"), new byte[1234]);
+            Files.writeString(dir.resolve("tokenizer.json"), "{}");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void await(CountDownLatch gate) {
+        try {
+            if (!gate.await(30, TimeUnit.SECONDS)) throw new ModelLoadException("test load gate timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A backend that only has a name: the fake engines never compute. */
+    public static Backend fakeBackend() {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "name" -> "test-backend";
+                    case "close" -> null;
+                    case "toString" -> "test-backend";
+                    case "hashCode" -> 1;
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    public void awaitReady() throws InterruptedException {
+        server.host().awaitLoaded();
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) b.header("Content-Type", contentType);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
+        return post(path, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    public static JsonNode json(HttpResponse<String> res) throws IOException {
+        return JSON.readTree(res.body());
+    }
+
+    /** Files left in the upload folder (must be none after every request). */
+    public List<Path> leftoverUploads() throws IOException {
+        try (Stream<Path> s = Files.list(server.uploads().dir())) {
+            return s.toList();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    public static final class Builder {
+        private final Path root;
+        private boolean withAsr = true;
+        private boolean withChat = true;
+        private String chatModelType = "minicpm_sala";
+        private String asrSpec;
+        private long uploadMb = 1024;
+        private int queue = 8;
+        private List<Path> allowFilePaths;
+        private String apiKey;
+        private List<String> corsOrigins = List.of();
+        private CountDownLatch loadGate = new CountDownLatch(0);
+        private final Map<String, String> env = new HashMap<>();
+
+        Builder(Path root) {
+            this.root = root;
+        }
+
+        public Builder models(boolean asr, boolean chat) {
+            withAsr = asr;
+            withChat = chat;
+            return this;
+        }
+
+        /** The model_type written into the chat model's config.json. */
+        public Builder chatModelType(String type) {
+            chatModelType = type;
+            return this;
+        }
+
+        /** What --asr-model names (default: the tiny-asr directory written by the harness). */
+        public Builder asrSpec(String spec) {
+            asrSpec = spec;
+            return this;
+        }
+
+        public Builder uploadMb(long mb) {
+            uploadMb = mb;
+            return this;
+        }
+
+        public Builder queue(int n) {
+            queue = n;
+            return this;
+        }
+
+        public Builder allowFilePaths(List<Path> dirs) {
+            allowFilePaths = dirs;
+            return this;
+        }
+
+        public Builder apiKey(String key) {
+            apiKey = key;
+            return this;
+        }
+
+        public Builder cors(List<String> origins) {
+            corsOrigins = origins;
+            return this;
+        }
+
+        public Builder loadGate(CountDownLatch gate) {
+            loadGate = gate;
+            return this;
+        }
+
+        public Builder env(String k, String v) {
+            env.put(k, v);
+            return this;
+        }
+
+        public TestServer start() throws IOException {
+            return new TestServer(this);
+        }
+    }
+}
