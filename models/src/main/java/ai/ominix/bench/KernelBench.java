@@ -10,12 +10,11 @@ import ai.ominix.kernel.cpu.CpuBackend;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.Random;
 import java.util.function.Supplier;
 import jdk.incubator.vector.FloatVector;
@@ -23,9 +22,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * CPU kernel benchmark: measures this machine's ceilings (large copy, large read, register-only
- * FMA peak, our f32 GEMM on a big cube) and, in the same run, the kernels at real layer shapes
- * through the public {@link Backend} API, each as a ratio to its ceiling. Prints a markdown table.
+ * CPU kernel benchmark ({@code ominix bench kernels}): measures this machine's ceilings (large
+ * copy, large read, register-only FMA peak, our f32 GEMM on a big cube) and, in the same run, the
+ * kernels at the real layer shapes of both models ({@link RealShapes}) through the public
+ * {@link Backend} API, each as a ratio to its ceilings: quantized matvec (decode) as GB/s of
+ * weights against the bandwidths, GEMM at prefill shapes as GFLOP/s against the peaks.
  *
  * <pre>java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *     -cp models/target/classes ai.ominix.bench.KernelBench [threads] [--quick]</pre>
@@ -37,47 +38,65 @@ public final class KernelBench {
     private final Backend be;
     private final int threads;
     private final boolean quick;
-    private final List<String> rows = new ArrayList<>();
+    private final List<Map<String, Object>> rows = new ArrayList<>();
+    private final Consumer<Map<String, Object>> progress;
+    private final List<String> models;
     private double readGBs, copyGBs, fmaPeak, gemmPeak;
     private long seedCounter;
 
-    private KernelBench(int threads, boolean quick) {
+    private KernelBench(int threads, boolean quick, List<String> models, Consumer<Map<String, Object>> progress) {
         this.threads = threads;
+        this.models = List.copyOf(models);
         this.quick = quick;
+        this.progress = progress;
         this.be = new CpuBackend(threads);
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         int threads = Runtime.getRuntime().availableProcessors();
         boolean quick = false;
         for (String a : args) {
             if (a.equals("--quick")) quick = true;
             else threads = Integer.parseInt(a);
         }
-        KernelBench b = new KernelBench(threads, quick);
+        System.out.print(BenchTable.render(measure(threads, quick, RealShapes.NAMES, "KernelBench " + String.join(" ", args),
+                row -> {})));
+    }
+
+    /**
+     * Runs every case on the CPU backend with {@code threads} kernel threads ({@code <= 0}: all
+     * cores); {@code quick} shortens the ceilings, timing budgets and prefill lengths; the real-shape
+     * rows cover the {@code models} named (of {@link RealShapes#NAMES}).
+     *
+     * @param progress told about each row as soon as it is measured
+     */
+    public static BenchResult measure(int threads, boolean quick, List<String> models, String command,
+                                      Consumer<Map<String, Object>> progress) {
+        RunInfo.Started started = RunInfo.start("kernels", command);
+        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        KernelBench b = new KernelBench(n, quick, models, progress);
         try {
-            b.run();
+            b.ceilings();
+            b.matvecs();
+            b.gemms();
+            b.attention();
         } finally {
             b.be.close();
         }
-    }
-
-    private void run() throws Exception {
-        System.out.printf(Locale.ROOT, "CPU: %s; %s; JDK %s; vector species %d-bit; %d threads; load average at start %s%n",
-                cpuName(), System.getProperty("os.arch"), Runtime.version(), F.vectorBitSize(), threads, loadAverage());
-        rows.add("| kernel | shape | best | median | figure | of ceiling |");
-        rows.add("|---|---|---|---|---|---|");
-        ceilings();
-        matvecs();
-        gemms();
-        attention();
-        System.out.printf(Locale.ROOT, "load average at end %s%n%n", loadAverage());
-        rows.forEach(System.out::println);
+        Map<String, Double> ceilings = new LinkedHashMap<>();
+        ceilings.put("copy_gb_s", b.copyGBs);
+        ceilings.put("read_gb_s", b.readGBs);
+        ceilings.put("fma_peak_gflop_s", b.fmaPeak);
+        ceilings.put("gemm_peak_gflop_s", b.gemmPeak);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("quick", quick);
+        settings.put("models", String.join(",", models));
+        return BenchResult.ofRows(started.finish(b.be.name(), n), settings, ceilings, b.rows);
     }
 
     // ---------------------------------------------------------------- ceilings
 
-    private void ceilings() throws InterruptedException {
+    private void ceilings() {
         long bytes = (quick ? 128L : 512L) << 20;
         try (Arena arena = Arena.ofShared()) {
             MemorySegment src = arena.allocate(bytes, 64), dst = arena.allocate(bytes, 64);
@@ -85,30 +104,31 @@ public final class KernelBench {
             dst.fill((byte) 2);
             double[] copy = time(() -> parallel(bytes, (lo, hi) -> MemorySegment.copy(src, lo, dst, lo, hi - lo)));
             copyGBs = 2 * bytes / copy[0] / 1e9;
-            row("memory copy (read + write)", (bytes >> 20) + " MiB", copy, String.format(Locale.ROOT, "%.1f GB/s", copyGBs), "ceiling");
             double[] read = time(() -> parallel(bytes, (lo, hi) -> sink(readSum(src, lo, hi))));
             readGBs = bytes / read[0] / 1e9;
-            row("memory read (vector sum)", (bytes >> 20) + " MiB", read, String.format(Locale.ROOT, "%.1f GB/s", readGBs), "ceiling");
         }
         long iters = quick ? 20_000_000L : 50_000_000L;
         double[] fma = time(() -> parallel(threads, (lo, hi) -> sink(fmaLoop(iters / threads))));
         fmaPeak = 2.0 * 12 * F.length() * (iters / threads) * threads / fma[0] / 1e9;
-        row("register FMA peak (12 chains)", threads + " threads", fma, String.format(Locale.ROOT, "%.0f GFLOP/s", fmaPeak), "ceiling");
         int n = quick ? 1024 : 2048;
         Tensor a = keep(() -> be.fromArray(random(n * n, 1), n, n)), b = keep(() -> be.fromArray(random(n * n, 2), n, n));
         double[] t = time(() -> be.matmul(a, b));
         gemmPeak = 2.0 * n * n * n / t[0] / 1e9;
-        row("f32 GEMM (ours) on a cube", n + "³", t, String.format(Locale.ROOT, "%.0f GFLOP/s", gemmPeak),
-                pct(gemmPeak / fmaPeak) + " of FMA peak");
         a.close();
         b.close();
     }
 
+    /** Sums [lo, hi) in 1 MiB slices with int-indexed loops (C2 optimizes those best). */
     private static double readSum(MemorySegment s, long lo, long hi) {
+        double total = 0;
+        for (long c = lo; c < hi; c += 1 << 20) total += readSlice(s.asSlice(c, Math.min(1 << 20, hi - c)));
+        return total;
+    }
+
+    private static double readSlice(MemorySegment s) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        long step = F.vectorByteSize();
-        long i = lo;
-        for (; i + 4 * step <= hi; i += 4 * step) {
+        int step = F.vectorByteSize(), n = (int) s.byteSize();
+        for (int i = 0; i + 4 * step <= n; i += 4 * step) {
             a0 = a0.add(FloatVector.fromMemorySegment(F, s, i, ByteOrder.LITTLE_ENDIAN));
             a1 = a1.add(FloatVector.fromMemorySegment(F, s, i + step, ByteOrder.LITTLE_ENDIAN));
             a2 = a2.add(FloatVector.fromMemorySegment(F, s, i + 2 * step, ByteOrder.LITTLE_ENDIAN));
@@ -132,9 +152,6 @@ public final class KernelBench {
 
     // ---------------------------------------------------------------- kernels at real shapes
 
-    /** out × in of real layers: Qwen3-ASR 1.7B MLP/attention and MiniCPM-SALA 9B MLP. */
-    private static final int[][] MATVEC_SHAPES = {{2048, 6144}, {6144, 2048}, {1024, 3072}, {4096, 16384}, {16384, 4096}};
-
     /** Weight copies cycled through so that the working set (≥ 256 MiB) is far beyond the last-level cache, as in a real model. */
     private static int copiesFor(long bytes) {
         return (int) Math.max(1, Math.min(32, (256L << 20) / bytes + 1));
@@ -142,19 +159,20 @@ public final class KernelBench {
 
     private void matvecs() {
         for (int bits : new int[] {8, 4}) {
-            for (int[] s : MATVEC_SHAPES) {
-                QuantizedWeight first = quantized(s[0], s[1], bits, 64);
+            for (RealShapes.Linear l : RealShapes.decoderLinears()) {
+                if (!models.contains(l.model())) continue;
+                int out = l.out(), in = l.in();
+                QuantizedWeight first = quantized(out, in, bits, 64);
                 int copies = copiesFor(weightBytes(first));
                 QuantizedWeight[] ws = new QuantizedWeight[copies];
                 ws[0] = first;
-                for (int i = 1; i < copies; i++) ws[i] = quantized(s[0], s[1], bits, 64);
-                Tensor x = keep(() -> be.fromArray(random(s[1], 3), 1, s[1]));
+                for (int i = 1; i < copies; i++) ws[i] = quantized(out, in, bits, 64);
+                Tensor x = keep(() -> be.fromArray(random(in, 3), 1, in));
                 int[] next = {0};
                 double[] t = time(() -> be.quantizedMatmul(x, ws[next[0]++ % copies]));
-                long bytes = weightBytes(first);
-                double gbs = bytes / t[0] / 1e9;
-                row("quantized matvec " + bits + "-bit g64", s[0] + "×" + s[1], t, String.format(Locale.ROOT, "%.1f GB/s", gbs),
-                        pct(gbs / readGBs) + " of read, " + pct(gbs / copyGBs) + " of copy");
+                double gbs = weightBytes(first) / t[0] / 1e9;
+                row("quantized matvec " + bits + "-bit g64", l.model(), l.module(), out + "×" + in, t, gbs, "GB/s",
+                        Map.of("of_read_bw", gbs / readGBs, "of_copy_bw", gbs / copyGBs));
                 for (QuantizedWeight w : ws) close(w);
                 close(x);
             }
@@ -170,40 +188,60 @@ public final class KernelBench {
         int[] next = {0};
         double[] t = time(() -> be.linear(x, ws[next[0]++ % copies], null));
         double gbs = 2.0 * s[0] * s[1] / t[0] / 1e9;
-        row("bf16 matvec (unquantized weights)", s[0] + "×" + s[1], t, String.format(Locale.ROOT, "%.1f GB/s", gbs),
-                pct(gbs / readGBs) + " of read");
+        row("bf16 matvec (unquantized weights)", RealShapes.QWEN3_ASR_1_7B, "mlp.down_proj", s[0] + "×" + s[1], t, gbs, "GB/s",
+                Map.of("of_read_bw", gbs / readGBs, "of_copy_bw", gbs / copyGBs));
         close((Object[]) ws);
         close(x);
     }
 
     private void gemms() {
+        // the audio encoder's FFN (bf16 weights, f32 activations): a 400-frame window of Qwen3-ASR-1.7B
         int m = 400, k = 1024, n = 4096;
-        String shape = m + "×" + k + "×" + n;
         Tensor x = keep(() -> be.fromArray(random(m * k, 6), m, k));
         Tensor wf = keep(() -> be.fromArray(random(n * k, 7), n, k));
-        gemmRow("f32 × f32 weights (linear)", shape, m, k, n, () -> be.linear(x, wf, null));
         Tensor wb = keep(() -> be.astype(wf, DType.BF16));
-        gemmRow("f32 × bf16 weights (linear)", shape, m, k, n, () -> be.linear(x, wb, null));
-        for (int bits : new int[] {8, 4}) {
-            QuantizedWeight q = quantized(n, k, bits, 64);
-            gemmRow("f32 × " + bits + "-bit weights (quantizedMatmul)", shape, m, k, n, () -> be.quantizedMatmul(x, q));
-            close(q);
-        }
+        gemmRow("f32 × bf16 weights (linear)", RealShapes.QWEN3_ASR_1_7B, "audio encoder fc1", m, k, n, () -> be.linear(x, wb, null));
+        gemmRow("f32 × f32 weights (linear)", RealShapes.QWEN3_ASR_1_7B, "audio encoder fc1", m, k, n, () -> be.linear(x, wf, null));
         close(x, wf, wb);
-        int m2 = 1500, k2 = 4320, n2 = 480; // the audio stem's second conv as a GEMM: 3·3·480 → 480 per output pixel
+        // decoder prefill through the MLP: a 30 s clip's prompt (~400 tokens) and a chat prompt
+        int asrTokens = quick ? 128 : 400, chatTokens = quick ? 128 : 512;
+        for (int bits : new int[] {8, 4}) {
+            for (String model : models) {
+                switch (model) {
+                    case RealShapes.QWEN3_ASR_0_6B -> prefillRow(bits, model, asrTokens, RealShapes.qwen3Asr06b().text().hidden(),
+                            RealShapes.qwen3Asr06b().text().intermediate());
+                    case RealShapes.QWEN3_ASR_1_7B -> prefillRow(bits, model, asrTokens, RealShapes.qwen3Asr17b().text().hidden(),
+                            RealShapes.qwen3Asr17b().text().intermediate());
+                    case RealShapes.MINICPM_SALA_9B -> prefillRow(bits, model, chatTokens, RealShapes.minicpmSala9b().hiddenSize(),
+                            RealShapes.minicpmSala9b().intermediateSize());
+                    default -> throw new IllegalArgumentException("unknown model " + model);
+                }
+            }
+        }
         Tensor img = keep(() -> be.fromArray(random(2 * 64 * 50 * 480, 8), 2, 64, 50, 480));
         Tensor cw = keep(() -> be.astype(be.fromArray(random(480 * 9 * 480, 9), 480, 3, 3, 480), DType.BF16));
         double[] t = time(() -> be.conv2d(img, cw, null, 2, 2, 1, 1));
-        double flops = 2.0 * 2 * 32 * 25 * 480 * 4320;
-        row("conv2d 3×3 s2 (implicit im2col GEMM)", "[2,64,50,480]→480", t, gflops(flops / t[0]),
-                pct(flops / t[0] / 1e9 / gemmPeak) + " of GEMM peak");
+        double flops = 2.0 * 2 * 32 * 25 * 480 * 4320;   // the audio stem's second conv as a GEMM: 3·3·480 → 480 per output pixel
+        double g = flops / t[0] / 1e9;
+        row("conv2d 3×3 s2 (implicit im2col GEMM)", "qwen3-asr", "audio_tower.conv2d2", "[2,64,50,480]→480", t, g, "GFLOP/s",
+                Map.of("of_gemm_peak", g / gemmPeak, "of_fma_peak", g / fmaPeak));
         close(img, cw);
     }
 
-    private void gemmRow(String what, String shape, int m, int k, int n, Supplier<Tensor> op) {
+    /** {@code tokens} prompt rows through a decoder's {@code mlp.gate_proj} ({@code intermediate × hidden}). */
+    private void prefillRow(int bits, String model, int tokens, int hidden, int intermediate) {
+        Tensor x = keep(() -> be.fromArray(random(tokens * hidden, 6), tokens, hidden));
+        QuantizedWeight q = quantized(intermediate, hidden, bits, 64);
+        gemmRow("f32 × " + bits + "-bit weights (quantizedMatmul)", model, "mlp.gate_proj, " + tokens + "-token prefill",
+                tokens, hidden, intermediate, () -> be.quantizedMatmul(x, q));
+        close(q);
+        close(x);
+    }
+
+    private void gemmRow(String what, String model, String layer, int m, int k, int n, Supplier<Tensor> op) {
         double[] t = time(op::get);
         double g = 2.0 * m * k * n / t[0] / 1e9;
-        row(what, shape, t, gflops(g * 1e9), pct(g / gemmPeak) + " of GEMM peak, " + pct(g / fmaPeak) + " of FMA peak");
+        row(what, model, layer, m + "×" + k + "×" + n, t, g, "GFLOP/s", Map.of("of_gemm_peak", g / gemmPeak, "of_fma_peak", g / fmaPeak));
     }
 
     private void attention() {
@@ -213,14 +251,15 @@ public final class KernelBench {
         Tensor q1 = keep(() -> be.fromArray(random(hq * d, 12), 1, hq, 1, d));
         double[] t = time(() -> be.scaledDotProductAttention(q1, k, v, 0.088f, AttentionMask.causal()));
         double gbs = 2.0 * hkv * ctx * d * 4 / t[0] / 1e9;
-        row("attention decode, causal, GQA 16/8, d128", "1 query × 4096 keys", t, String.format(Locale.ROOT, "%.1f GB/s of K/V", gbs),
-                pct(gbs / readGBs) + " of read");
+        row("attention decode, causal, GQA 16/8, d128", "qwen3-asr", "self_attn, f32 K/V", "1 query × 4096 keys", t, gbs,
+                "GB/s", Map.of("of_read_bw", gbs / readGBs));
         int lq = quick ? 256 : 1024;
         Tensor qp = keep(() -> be.fromArray(random(hq * lq * d, 13), 1, hq, lq, d));
         t = time(() -> be.scaledDotProductAttention(qp, k, v, 0.088f, AttentionMask.causal()));
         double flops = 4.0 * hq * d * ((double) lq * ctx - (double) lq * lq / 2);
-        row("attention prefill chunk, causal, GQA 16/8, d128", lq + " queries × 4096 keys", t, gflops(flops / t[0]),
-                pct(flops / t[0] / 1e9 / gemmPeak) + " of GEMM peak");
+        double g = flops / t[0] / 1e9;
+        row("attention prefill chunk, causal, GQA 16/8, d128", "qwen3-asr", "self_attn", lq + " queries × 4096 keys", t, g,
+                "GFLOP/s", Map.of("of_gemm_peak", g / gemmPeak, "of_fma_peak", g / fmaPeak));
         close(k, v, q1, qp);
     }
 
@@ -266,15 +305,15 @@ public final class KernelBench {
         return v;
     }
 
-    /** Runs {@code op} (in a fresh scope each time) until 1.5 s or 40 runs after warm-up; returns {best, median} seconds. */
+    /** Runs {@code op} (in a fresh scope each time) until 1.5 s or 40 runs after 3 warm-ups; returns {best, median, runs}. */
     private double[] time(Runnable op) {
         long budget = (quick ? 500_000_000L : 1_500_000_000L);
         for (int i = 0; i < 3; i++) once(op);
         List<Double> t = new ArrayList<>();
         long start = System.nanoTime();
         while (t.size() < 5 || t.size() < 40 && System.nanoTime() - start < budget) t.add(once(op));
-        double[] a = t.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new double[] {a[0], a[a.length / 2]};
+        Summary s = Summary.of(t.stream().mapToDouble(Double::doubleValue).toArray());
+        return new double[] {s.min(), s.median(), s.count()};
     }
 
     private static double once(Runnable op) {
@@ -312,37 +351,21 @@ public final class KernelBench {
         sinkValue += v;
     }
 
-    private void row(String what, String shape, double[] t, String figure, String ratio) {
-        rows.add("| " + what + " | " + shape + " | " + ms(t[0]) + " | " + ms(t[1]) + " | " + figure + " | " + ratio + " |");
-        System.out.println(rows.get(rows.size() - 1));
-    }
-
-    private static String ms(double s) {
-        return s < 1e-3 ? String.format(Locale.ROOT, "%.0f µs", s * 1e6) : String.format(Locale.ROOT, "%.2f ms", s * 1e3);
-    }
-
-    private static String gflops(double flopsPerSecond) {
-        return String.format(Locale.ROOT, "%.0f GFLOP/s", flopsPerSecond / 1e9);
-    }
-
-    private static String pct(double r) {
-        return String.format(Locale.ROOT, "%.0f %%", r * 100);
-    }
-
-    private static String cpuName() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(System.getProperty("os.arch"));
-        } catch (Exception e) {
-            return System.getProperty("os.arch");
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            return Arrays.toString(Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
-        } catch (Exception e) {
-            return "n/a";
-        }
+    /** One result row; {@code ratios} are fractions of the ceilings named by their keys. */
+    private void row(String kernel, String model, String layer, String shape, double[] t, double figure, String unit,
+                     Map<String, Double> ratios) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("kernel", kernel);
+        r.put("model", model);
+        r.put("layer", layer);
+        r.put("shape", shape);
+        r.put("min_s", t[0]);
+        r.put("median_s", t[1]);
+        r.put("samples", (int) t[2]);
+        r.put("figure", figure);
+        r.put("unit", unit);
+        for (String c : List.of("of_read_bw", "of_copy_bw", "of_gemm_peak", "of_fma_peak")) r.put(c, ratios.get(c));
+        rows.add(r);
+        progress.accept(r);
     }
 }

@@ -136,6 +136,23 @@ class ModelDownloadTest {
     }
 
     @Test
+    void aStalledConnectionIsAbandonedAndResumed() throws Exception {
+        Path r = hub.repo("acme/Stally");
+        Files.writeString(r.resolve("config.json"), "{\"model_type\": \"minicpm_sala\"}");
+        byte[] w = random(400_000, 8);
+        Files.write(r.resolve("model.safetensors"), w);
+        hub.stallOnce.add("model.safetensors");
+        long t0 = System.nanoTime();
+        s.postJson("/v1/models/download", "{\"repo_id\": \"acme/Stally\"}");
+        JsonNode j = awaitDownload("Stally");
+        assertEquals("completed", j.path("status").asText(), j.toString());
+        assertTrue(System.nanoTime() - t0 < 15_000_000_000L, "gave up on the silent connection quickly");
+        assertArrayEquals(w, Files.readAllBytes(s.modelsDir.resolve("Stally/model.safetensors")));
+        assertTrue(hub.log.stream().anyMatch(l -> l.contains("acme/Stally/model.safetensors") && l.contains("range=bytes=200000-")),
+                hub.log.toString());
+    }
+
+    @Test
     void wrongSha256FailsCleanly() throws Exception {
         Path r = hub.repo("acme/Corrupt");
         Files.writeString(r.resolve("config.json"), "{\"model_type\": \"minicpm_sala\"}");

@@ -3,11 +3,7 @@ package ai.ominix.kernel.cpu;
 import ai.ominix.kernel.DType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Unquantized weights as stored: f32, bf16 or f16 rows. bf16 widens in registers (16-bit shift
@@ -16,18 +12,22 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class DenseRows extends RowMatrix {
 
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(Vec.L * 16));
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, Vec.F.vectorShape());
-
     private final MemorySegment seg;
     private final long base;
     private final DType dtype;
+    private final long rowBytes;
 
     /** {@code seg} holds {@code rows × cols} contiguous elements of {@code dtype} from byte {@code base}. */
     DenseRows(MemorySegment seg, long base, DType dtype, int rows, int cols) {
+        this(seg, base, (long) cols * dtype.byteSize(), dtype, rows, cols);
+    }
+
+    /** Rows of {@code cols} contiguous elements, {@code rowBytes} apart (e.g. the keys of one head in a KV cache). */
+    DenseRows(MemorySegment seg, long base, long rowBytes, DType dtype, int rows, int cols) {
         super(rows, cols);
         this.seg = seg;
         this.base = base;
+        this.rowBytes = rowBytes;
         this.dtype = dtype;
     }
 
@@ -44,7 +44,6 @@ final class DenseRows extends RowMatrix {
         }
         boolean bf16 = dtype == DType.BF16;
         int es = dtype.byteSize();
-        long rowBytes = (long) cols * es;
         for (int r = r0; r < r1; r += 4) {
             int ra = r, rb = Math.min(r + 1, r1 - 1), rc = Math.min(r + 2, r1 - 1), rd = Math.min(r + 3, r1 - 1);
             long oa = base + ra * rowBytes, ob = base + rb * rowBytes, oc = base + rc * rowBytes, od = base + rd * rowBytes;
@@ -78,15 +77,13 @@ final class DenseRows extends RowMatrix {
                 : seg.get(Elements.F32, rowOff + 4L * i);
     }
 
-    /** L bf16 values → L floats: sign-extend to int, shift into the high half (the extension bits fall off). */
     private FloatVector widen(long byteOff) {
-        ShortVector s = ShortVector.fromMemorySegment(S, seg, byteOff, Vec.LE);
-        return ((IntVector) s.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        return Vec.bf16(seg, byteOff);
     }
 
     @Override
     void decodeRow(int r, int k0, int n, float[] dst, int off) {
-        long start = base + ((long) r * cols + k0) * dtype.byteSize();
+        long start = base + r * rowBytes + (long) k0 * dtype.byteSize();
         switch (dtype) {
             case F32 -> Vec.toArray(seg, start, dst, off, n);
             case BF16 -> {

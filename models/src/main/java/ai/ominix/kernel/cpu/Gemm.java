@@ -15,8 +15,10 @@ final class Gemm {
 
     static final int MR = 6;
     static final int NR = 2 * Vec.L;
-    static final int KC = 256;
-    static final int MC = 16 * MR;
+    /** K block: a packed B panel (KC × NR floats, 16 KiB with 512-bit vectors) stays in L1; a multiple of every group size. */
+    static final int KC = 128;
+    /** M block: the packed A block (MC × KC floats, 240 KiB) stays in L2; prefill-sized M is one block, so B is packed once. */
+    static final int MC = 80 * MR;
 
     /** Packs rows {@code [i0, i0+mc)} × columns {@code [k0, k0+kc)} of A into {@code dst[sliver][k][MR]}, zero rows past M. */
     interface ASource {
@@ -157,6 +159,24 @@ final class Gemm {
                     if (i < i0 + mc && i < m) {
                         Vec.toArray(s, base + 4L * (i * lda + k0), row, 0, kc);
                         for (int kk = 0; kk < kc; kk++) dst[out + kk * MR + r] = row[kk];
+                    } else {
+                        for (int kk = 0; kk < kc; kk++) dst[out + kk * MR + r] = 0f;
+                    }
+                }
+            }
+        };
+    }
+
+    /** A as a row-major f32 matrix on the heap (element {@code (i, k)} at {@code a[off + i·lda + k]}). */
+    static ASource heapA(float[] a, int off, int lda, int m) {
+        return (i0, mc, k0, kc, dst) -> {
+            int slivers = (mc + MR - 1) / MR;
+            for (int sl = 0; sl < slivers; sl++) {
+                int out = sl * kc * MR;
+                for (int r = 0; r < MR; r++) {
+                    int i = i0 + sl * MR + r;
+                    if (i < i0 + mc && i < m) {
+                        for (int kk = 0, src = off + i * lda + k0; kk < kc; kk++) dst[out + kk * MR + r] = a[src + kk];
                     } else {
                         for (int kk = 0; kk < kc; kk++) dst[out + kk * MR + r] = 0f;
                     }

@@ -56,47 +56,30 @@ final class Q4Rows extends QuantRows {
         return px;
     }
 
-    /** Four rows per pass (see {@link Q8Rows#matvec}); a remainder of fewer than four rows repeats its last row. */
-    /** Four rows per pass (see {@link Q8Rows#matvec}); a remainder of fewer than four rows repeats its last row. */
     @Override
     void matvec(float[] px, MemorySegment y, long yByte, int r0, int r1) {
-        int stride = 2 * groups;
-        float[] sb = Scratch.SCALES.get(4 * stride + 4);
-        for (int r = r0; r < r1; r += 4) {
-            int ra = r, rb = Math.min(r + 1, r1 - 1), rc = Math.min(r + 2, r1 - 1), rd = Math.min(r + 3, r1 - 1);
-            loadScales(ra, sb, 0);
-            loadScales(rb, sb, stride);
-            loadScales(rc, sb, 2 * stride);
-            loadScales(rd, sb, 3 * stride);
-            rows4(px, sb, packedBase + ra * rowBytes, packedBase + rb * rowBytes, packedBase + rc * rowBytes,
-                    packedBase + rd * rowBytes);
-            int out = 4 * stride;
-            y.set(Elements.F32, yByte + 4L * ra, sb[out]);
-            y.set(Elements.F32, yByte + 4L * rb, sb[out + 1]);
-            y.set(Elements.F32, yByte + 4L * rc, sb[out + 2]);
-            y.set(Elements.F32, yByte + 4L * rd, sb[out + 3]);
-        }
+        matvecFourRows(px, y, yByte, r0, r1);
     }
 
-    /** Dot products of x with four rows; scales/biases in {@code sb} (per row: scales then biases), results after them. */
-    private void rows4(float[] px, float[] sb, long wa, long wb, long wc, long wd) {
+    @Override
+    void rows4(float[] px, float[] sb, long wa, long wb, long wc, long wd) {
         int stride = 2 * groups;
         FloatVector aa = FloatVector.zero(Vec.F), ab = aa, ac = aa, ad = aa;
         float ba = 0, bb = 0, bc = 0, bd = 0;
         for (int g = 0, e = 0; g < groups; g++) {
             FloatVector pa = FloatVector.zero(Vec.F), pb = pa, pc = pa, pd = pa;
-                for (int end = e + group; e < end; e += CHUNK) {
-                    int half = e / 2;
-                    ByteVector qa = bytes(wa + half), qb = bytes(wb + half), qc = bytes(wc + half), qd = bytes(wd + half);
-                    for (int part = 0; part < PARTS; part++) {
-                        FloatVector xe = FloatVector.fromArray(Vec.F, px, e + part * Vec.L);
-                        FloatVector xo = FloatVector.fromArray(Vec.F, px, e + BL + part * Vec.L);
-                        pa = widen(qa.and((byte) 0x0F), part).fma(xe, widen(high(qa), part).fma(xo, pa));
-                        pb = widen(qb.and((byte) 0x0F), part).fma(xe, widen(high(qb), part).fma(xo, pb));
-                        pc = widen(qc.and((byte) 0x0F), part).fma(xe, widen(high(qc), part).fma(xo, pc));
-                        pd = widen(qd.and((byte) 0x0F), part).fma(xe, widen(high(qd), part).fma(xo, pd));
-                    }
+            for (int end = e + group; e < end; e += CHUNK) {
+                int half = e / 2;
+                ByteVector qa = bytes(wa + half), qb = bytes(wb + half), qc = bytes(wc + half), qd = bytes(wd + half);
+                for (int part = 0; part < PARTS; part++) {
+                    FloatVector xe = FloatVector.fromArray(Vec.F, px, e + part * Vec.L);
+                    FloatVector xo = FloatVector.fromArray(Vec.F, px, e + BL + part * Vec.L);
+                    pa = widen(qa.and((byte) 0x0F), part).fma(xe, widen(high(qa), part).fma(xo, pa));
+                    pb = widen(qb.and((byte) 0x0F), part).fma(xe, widen(high(qb), part).fma(xo, pb));
+                    pc = widen(qc.and((byte) 0x0F), part).fma(xe, widen(high(qc), part).fma(xo, pc));
+                    pd = widen(qd.and((byte) 0x0F), part).fma(xe, widen(high(qd), part).fma(xo, pd));
                 }
+            }
             float xs = px[cols + g], xodd = 8f * px[cols + groups + g];
             aa = pa.fma(FloatVector.broadcast(Vec.F, sb[g]), aa);
             ab = pb.fma(FloatVector.broadcast(Vec.F, sb[stride + g]), ab);
@@ -134,7 +117,7 @@ final class Q4Rows extends QuantRows {
             return;
         }
         float[] sb = Scratch.SCALES.get(2 * groups);
-        loadScales(r, sb, 0);
+        loadScales(r, k0 / group, (k0 + n + group - 1) / group, sb, 0);
         long at = packedBase + r * rowBytes + k0 / 2;
         for (int i = 0; i < n; i += 2, at++) {
             int b = packed.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at);

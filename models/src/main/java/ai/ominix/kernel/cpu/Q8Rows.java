@@ -41,55 +41,28 @@ final class Q8Rows extends QuantRows {
         return px;
     }
 
-    /**
-     * Four rows per pass, so each activation chunk is loaded once for four weight rows (with a long
-     * input row, x no longer fits in L1 and reloading it per row would cost more than the weights).
-     * A remainder of fewer than four rows repeats its last row.
-     */
-    /**
-     * Four rows per pass, so each activation chunk is loaded once for four weight rows (with a long
-     * input row, x no longer fits in L1 and reloading it per row would cost more than the weights).
-     * A remainder of fewer than four rows repeats its last row. The vector loop lives in its own
-     * small method: C2 stops inlining in methods that grow too large, and a vector op left as a
-     * call boxes its operands.
-     */
     @Override
     void matvec(float[] px, MemorySegment y, long yByte, int r0, int r1) {
-        int stride = 2 * groups;
-        float[] sb = Scratch.SCALES.get(4 * stride + 4);
-        for (int r = r0; r < r1; r += 4) {
-            int ra = r, rb = Math.min(r + 1, r1 - 1), rc = Math.min(r + 2, r1 - 1), rd = Math.min(r + 3, r1 - 1);
-            loadScales(ra, sb, 0);
-            loadScales(rb, sb, stride);
-            loadScales(rc, sb, 2 * stride);
-            loadScales(rd, sb, 3 * stride);
-            rows4(px, sb, packedBase + ra * rowBytes, packedBase + rb * rowBytes, packedBase + rc * rowBytes,
-                    packedBase + rd * rowBytes);
-            int out = 4 * stride;
-            y.set(Elements.F32, yByte + 4L * ra, sb[out]);
-            y.set(Elements.F32, yByte + 4L * rb, sb[out + 1]);
-            y.set(Elements.F32, yByte + 4L * rc, sb[out + 2]);
-            y.set(Elements.F32, yByte + 4L * rd, sb[out + 3]);
-        }
+        matvecFourRows(px, y, yByte, r0, r1);
     }
 
-    /** Dot products of x with four rows; scales/biases in {@code sb} (per row: scales then biases), results after them. */
-    private void rows4(float[] px, float[] sb, long wa, long wb, long wc, long wd) {
+    @Override
+    void rows4(float[] px, float[] sb, long wa, long wb, long wc, long wd) {
         int stride = 2 * groups;
         FloatVector aa = FloatVector.zero(Vec.F), ab = aa, ac = aa, ad = aa;
         float ba = 0, bb = 0, bc = 0, bd = 0;
         for (int g = 0, e = 0; g < groups; g++) {
             FloatVector pa = FloatVector.zero(Vec.F), pb = pa, pc = pa, pd = pa;
-                for (int end = e + group; e < end; e += BL) {
-                    ByteVector qa = bytes(wa + e), qb = bytes(wb + e), qc = bytes(wc + e), qd = bytes(wd + e);
-                    for (int part = 0; part < PARTS; part++) {
-                        FloatVector xv = FloatVector.fromArray(Vec.F, px, e + part * Vec.L);
-                        pa = widen(qa, part).fma(xv, pa);
-                        pb = widen(qb, part).fma(xv, pb);
-                        pc = widen(qc, part).fma(xv, pc);
-                        pd = widen(qd, part).fma(xv, pd);
-                    }
+            for (int end = e + group; e < end; e += BL) {
+                ByteVector qa = bytes(wa + e), qb = bytes(wb + e), qc = bytes(wc + e), qd = bytes(wd + e);
+                for (int part = 0; part < PARTS; part++) {
+                    FloatVector xv = FloatVector.fromArray(Vec.F, px, e + part * Vec.L);
+                    pa = widen(qa, part).fma(xv, pa);
+                    pb = widen(qb, part).fma(xv, pb);
+                    pc = widen(qc, part).fma(xv, pc);
+                    pd = widen(qd, part).fma(xv, pd);
                 }
+            }
             float xs = px[cols + g];
             aa = pa.fma(FloatVector.broadcast(Vec.F, sb[g]), aa);
             ab = pb.fma(FloatVector.broadcast(Vec.F, sb[stride + g]), ab);
@@ -123,7 +96,7 @@ final class Q8Rows extends QuantRows {
             return;
         }
         float[] sb = Scratch.SCALES.get(2 * groups);
-        loadScales(r, sb, 0);
+        loadScales(r, k0 / group, (k0 + n + group - 1) / group, sb, 0);
         long row = packedBase + r * rowBytes;
         for (int e = k0; e < k0 + n; ) {
             int g = e / group;
