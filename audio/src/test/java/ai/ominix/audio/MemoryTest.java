@@ -19,7 +19,7 @@ class MemoryTest {
 
     private static String run(long heapMb, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx" + heapMb + "m", "-cp", System.getProperty("java.class.path"), MemoryProbe.class.getName()));
+                "--add-modules", "jdk.incubator.vector", "-Xmx" + heapMb + "m", "-cp", System.getProperty("java.class.path"), MemoryProbe.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
