@@ -120,15 +120,20 @@ final class Q8Rows extends QuantRows {
         float[] sb = Scratch.SCALES.get(2 * groups);
         loadScales(r, k0 / group, (k0 + n + group - 1) / group, sb, 0);
         long row = packedBase + r * rowBytes;
-        for (int e = k0; e < k0 + n; ) {
-            int g = e / group;
-            float s = sb[g], b = sb[groups + g] + 128f * s;
-            for (int end = e + group; e < end; e += BL) {
-                ByteVector q = bytes(packed, row + e);
-                for (int part = 0; part < PARTS; part++) {
-                    widen(q, part).fma(s, b)
-                            .intoArray(dst, off + e - k0 + part * Vec.L);
-                }
+        MemorySegment w = packed;
+        int group = this.group, groups = this.groups;
+        float s = 0, b = 0;
+        for (int e = k0; e < k0 + n; e += BL) {
+            if ((e & (group - 1)) == 0) { // a new group (k0 and n are whole groups)
+                int g = e / group;
+                s = sb[g];
+                b = sb[groups + g] + 128f * s;
+            }
+            ByteVector q = bytes(w, row + e);
+            if (PARTS == 1) {
+                widen(q, 0).fma(s, b).intoArray(dst, off + e - k0);
+            } else {
+                for (int part = 0; part < PARTS; part++) widen(q, part).fma(s, b).intoArray(dst, off + e - k0 + part * Vec.L);
             }
         }
     }
