@@ -73,38 +73,53 @@ final class Q4Rows extends QuantRows {
         MemorySegment w = packed;
         int last = group - CHUNK;
         FloatVector zero = FloatVector.zero(Vec.F);
-        FloatVector aa = zero, ab = zero, ac = zero, ad = zero, pa = zero, pb = zero, pc = zero, pd = zero;
+        FloatVector aa = zero, ab = zero, ac = zero, ad = zero;
+        // separate partial sums for the even (low nibble) and odd (high nibble) values: two FMAs
+        // chained into one accumulator per chunk made the loop latency-bound (measured 1.9x slower)
+        FloatVector la = zero, lb = zero, lc = zero, ld = zero, ha = zero, hb = zero, hc = zero, hd = zero;
         float ba = 0, bb = 0, bc = 0, bd = 0;
         for (int e = 0; e < cols; e += CHUNK) {
             int half = e / 2;
             ByteVector qa = bytes(w, wa + half), qb = bytes(w, wb + half), qc = bytes(w, wc + half), qd = bytes(w, wd + half);
             if (PARTS == 1) { // the part index must be a constant when C2 parses convertShape
                 FloatVector xe = FloatVector.fromArray(Vec.F, px, e), xo = FloatVector.fromArray(Vec.F, px, e + BL);
-                pa = widen(qa.and((byte) 0x0F), 0).fma(xe, widen(high(qa), 0).fma(xo, pa));
-                pb = widen(qb.and((byte) 0x0F), 0).fma(xe, widen(high(qb), 0).fma(xo, pb));
-                pc = widen(qc.and((byte) 0x0F), 0).fma(xe, widen(high(qc), 0).fma(xo, pc));
-                pd = widen(qd.and((byte) 0x0F), 0).fma(xe, widen(high(qd), 0).fma(xo, pd));
+                la = widen(qa.and((byte) 0x0F), 0).fma(xe, la);
+                ha = widen(high(qa), 0).fma(xo, ha);
+                lb = widen(qb.and((byte) 0x0F), 0).fma(xe, lb);
+                hb = widen(high(qb), 0).fma(xo, hb);
+                lc = widen(qc.and((byte) 0x0F), 0).fma(xe, lc);
+                hc = widen(high(qc), 0).fma(xo, hc);
+                ld = widen(qd.and((byte) 0x0F), 0).fma(xe, ld);
+                hd = widen(high(qd), 0).fma(xo, hd);
             } else {
                 for (int part = 0; part < PARTS; part++) {
                     FloatVector xe = FloatVector.fromArray(Vec.F, px, e + part * Vec.L);
                     FloatVector xo = FloatVector.fromArray(Vec.F, px, e + BL + part * Vec.L);
-                    pa = widen(qa.and((byte) 0x0F), part).fma(xe, widen(high(qa), part).fma(xo, pa));
-                    pb = widen(qb.and((byte) 0x0F), part).fma(xe, widen(high(qb), part).fma(xo, pb));
-                    pc = widen(qc.and((byte) 0x0F), part).fma(xe, widen(high(qc), part).fma(xo, pc));
-                    pd = widen(qd.and((byte) 0x0F), part).fma(xe, widen(high(qd), part).fma(xo, pd));
+                    la = widen(qa.and((byte) 0x0F), part).fma(xe, la);
+                    ha = widen(high(qa), part).fma(xo, ha);
+                    lb = widen(qb.and((byte) 0x0F), part).fma(xe, lb);
+                    hb = widen(high(qb), part).fma(xo, hb);
+                    lc = widen(qc.and((byte) 0x0F), part).fma(xe, lc);
+                    hc = widen(high(qc), part).fma(xo, hc);
+                    ld = widen(qd.and((byte) 0x0F), part).fma(xe, ld);
+                    hd = widen(high(qd), part).fma(xo, hd);
                 }
             }
             if ((e & (group - 1)) == last) { // end of a group
                 int g = e / group;
                 float s0 = sb[sa + g], s1 = sb[sbb + g], s2 = sb[sc + g], s3 = sb[sd + g];
-                aa = pa.fma(FloatVector.broadcast(Vec.F, s0), aa);
-                ab = pb.fma(FloatVector.broadcast(Vec.F, s1), ab);
-                ac = pc.fma(FloatVector.broadcast(Vec.F, s2), ac);
-                ad = pd.fma(FloatVector.broadcast(Vec.F, s3), ad);
-                pa = zero;
-                pb = zero;
-                pc = zero;
-                pd = zero;
+                aa = la.add(ha).fma(FloatVector.broadcast(Vec.F, s0), aa);
+                ab = lb.add(hb).fma(FloatVector.broadcast(Vec.F, s1), ab);
+                ac = lc.add(hc).fma(FloatVector.broadcast(Vec.F, s2), ac);
+                ad = ld.add(hd).fma(FloatVector.broadcast(Vec.F, s3), ad);
+                la = zero;
+                lb = zero;
+                lc = zero;
+                ld = zero;
+                ha = zero;
+                hb = zero;
+                hc = zero;
+                hd = zero;
                 float xs = px[cols + g], xodd = 8f * px[cols + groups + g];
                 ba += sb[biases + sa + g] * xs + s0 * xodd;
                 bb += sb[biases + sbb + g] * xs + s1 * xodd;
