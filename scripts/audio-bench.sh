@@ -4,5 +4,5 @@
 set -euo pipefail
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 mvn -q -B -pl audio test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
-cd audio && exec "$JAVA_HOME/bin/java" -Xmx2g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+cd audio && exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -Xmx2g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   ai.ominix.audio.bench.AudioBench "$@"

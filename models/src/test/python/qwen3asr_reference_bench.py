@@ -27,6 +27,8 @@ def main(model_dir, wav_path, decode_tokens, threads):
     W = ref.Weights(model_dir, torch.float32)
     tok = ref.Tokenizer(model_dir)
     load_s = time.perf_counter() - t0
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = usage.ru_utime + usage.ru_stime
     with wave.open(wav_path, "rb") as w:
         samples = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float64) / 32768.0
     with torch.no_grad():
@@ -53,6 +55,7 @@ def main(model_dir, wav_path, decode_tokens, threads):
         "load_s": load_s, "mel_s": mel_s, "encoder_s": encoder_s, "prefill_s": prefill_s,
         "prompt_tokens": len(ids), "decode_s": decode_s, "decode_tokens": decode_tokens,
         "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "cpu_s": sum(getattr(resource.getrusage(resource.RUSAGE_SELF), f) for f in ("ru_utime", "ru_stime")) - cpu0,
     }))
 
 

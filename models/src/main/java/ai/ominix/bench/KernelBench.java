@@ -10,12 +10,11 @@ import ai.ominix.kernel.cpu.CpuBackend;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.Random;
 import java.util.function.Supplier;
 import jdk.incubator.vector.FloatVector;
@@ -23,11 +22,15 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * CPU kernel benchmark: this machine's ceilings (a large copy, a large read, a register-only FMA
- * loop) and the kernels at real layer shapes through the public {@link Backend} API. Each kernel
- * run alternates with a run of its ceiling (a 64 MiB read for memory-bound kernels, a fixed FMA
- * loop for compute-bound ones), and the ratio is the median of the per-pair ratios, so a load that
- * comes and goes on a shared machine affects both sides alike. Prints a markdown table.
+ * CPU kernel benchmark ({@code ominix bench kernels}): measures this machine's ceilings (large
+ * copy, large read, register-only FMA peak, our f32 GEMM on a big cube) and, in the same run, the
+ * kernels at the real layer shapes of both models ({@link RealShapes}) through the public
+ * {@link Backend} API, each as a ratio to its ceilings: quantized matvec (decode) as GB/s of
+ * weights against the bandwidths, GEMM at prefill shapes as GFLOP/s against the peaks. Every
+ * kernel run alternates with a run of a short ceiling (a 64 MiB read for memory-bound kernels, an
+ * FMA loop for compute-bound ones): {@code of_read_bw} and {@code of_fma_peak} are the medians of
+ * those per-pair ratios (robust on a shared machine); {@code of_copy_bw} and {@code of_gemm_peak}
+ * compare with the standalone ceilings measured at the start.
  *
  * <pre>java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *     -cp models/target/classes ai.ominix.bench.KernelBench [threads] [--quick]</pre>
@@ -39,50 +42,69 @@ public final class KernelBench {
     private final Backend be;
     private final int threads;
     private final boolean quick;
-    private final List<String> rows = new ArrayList<>();
+    private final List<Map<String, Object>> rows = new ArrayList<>();
+    private final Consumer<Map<String, Object>> progress;
+    private final List<String> models;
+    private double readGBs, copyGBs, fmaPeak, gemmPeak;
     private long seedCounter;
+    /** The paired ceilings: a 64 MiB read and a short FMA loop, run alternately with each kernel. */
+    private static final long PAIR_READ_BYTES = 64L << 20;
     private final Arena ceilingArena = Arena.ofShared();
     private MemorySegment readBuffer;
     private long fmaIters;
 
-    private KernelBench(int threads, boolean quick) {
+    private KernelBench(int threads, boolean quick, List<String> models, Consumer<Map<String, Object>> progress) {
         this.threads = threads;
+        this.models = List.copyOf(models);
         this.quick = quick;
+        this.progress = progress;
         this.be = new CpuBackend(threads);
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         int threads = Runtime.getRuntime().availableProcessors();
         boolean quick = false;
         for (String a : args) {
             if (a.equals("--quick")) quick = true;
             else threads = Integer.parseInt(a);
         }
-        KernelBench b = new KernelBench(threads, quick);
+        System.out.print(BenchTable.render(measure(threads, quick, RealShapes.NAMES, "KernelBench " + String.join(" ", args),
+                row -> {})));
+    }
+
+    /**
+     * Runs every case on the CPU backend with {@code threads} kernel threads ({@code <= 0}: all
+     * cores); {@code quick} shortens the ceilings, timing budgets and prefill lengths; the real-shape
+     * rows cover the {@code models} named (of {@link RealShapes#NAMES}).
+     *
+     * @param progress told about each row as soon as it is measured
+     */
+    public static BenchResult measure(int threads, boolean quick, List<String> models, String command,
+                                      Consumer<Map<String, Object>> progress) {
+        RunInfo.Started started = RunInfo.start("kernels", command);
+        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        KernelBench b = new KernelBench(n, quick, models, progress);
         try {
-            b.run();
+            b.ceilings();
+            b.matvecs();
+            b.gemms();
+            b.attention();
         } finally {
             b.be.close();
             b.ceilingArena.close();
         }
-    }
-
-    private void run() throws Exception {
-        System.out.printf(Locale.ROOT, "CPU: %s; %s; JDK %s; vector species %d-bit; %d threads; load average at start %s%n",
-                cpuName(), System.getProperty("os.arch"), Runtime.version(), F.vectorBitSize(), threads, loadAverage());
-        rows.add("| kernel | shape | best | median | figure (best) | of ceiling (median of paired runs) |");
-        rows.add("|---|---|---|---|---|---|");
-        ceilings();
-        matvecs();
-        gemms();
-        attention();
-        System.out.printf(Locale.ROOT, "load average at end %s%n%n", loadAverage());
-        rows.forEach(System.out::println);
+        Map<String, Double> ceilings = new LinkedHashMap<>();
+        ceilings.put("copy_gb_s", b.copyGBs);
+        ceilings.put("read_gb_s", b.readGBs);
+        ceilings.put("fma_peak_gflop_s", b.fmaPeak);
+        ceilings.put("gemm_peak_gflop_s", b.gemmPeak);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("quick", quick);
+        settings.put("models", String.join(",", models));
+        return BenchResult.ofRows(started.finish(b.be.name(), n), settings, ceilings, b.rows);
     }
 
     // ---------------------------------------------------------------- ceilings
-
-    private static final long PAIR_READ_BYTES = 64L << 20;
 
     private void ceilings() {
         long bytes = (quick ? 128L : 512L) << 20;
@@ -91,19 +113,22 @@ public final class KernelBench {
             src.fill((byte) 1);
             dst.fill((byte) 2);
             double[] copy = time(() -> parallel(bytes, (lo, hi) -> MemorySegment.copy(src, lo, dst, lo, hi - lo)));
-            row("memory copy (read + write)", (bytes >> 20) + " MiB", copy, gbs(2.0 * bytes / copy[0]), "ceiling");
+            copyGBs = 2 * bytes / copy[0] / 1e9;
             double[] read = time(() -> parallel(bytes, (lo, hi) -> sink(readSum(src, lo, hi))));
-            row("memory read (vector sum)", (bytes >> 20) + " MiB", read, gbs(bytes / read[0]), "ceiling");
+            readGBs = bytes / read[0] / 1e9;
         }
+        long iters = quick ? 20_000_000L : 50_000_000L;
+        double[] fma = time(() -> parallel(threads, (lo, hi) -> sink(fmaLoop(iters / threads))));
+        fmaPeak = 2.0 * 12 * F.length() * (iters / threads) * threads / fma[0] / 1e9;
+        int n = quick ? 1024 : 2048;
+        Tensor a = keep(() -> be.fromArray(random(n * n, 1), n, n)), b = keep(() -> be.fromArray(random(n * n, 2), n, n));
+        double[] t = time(() -> be.matmul(a, b));
+        gemmPeak = 2.0 * n * n * n / t[0] / 1e9;
+        a.close();
+        b.close();
         readBuffer = ceilingArena.allocate(PAIR_READ_BYTES, 64);
         readBuffer.fill((byte) 1);
         fmaIters = quick ? 2_000_000L : 4_000_000L;
-        double[] fma = time(this::fmaCeiling);
-        row("register FMA loop (12 chains)", threads + " threads", fma, gflops(fmaFlops() / fma[0]), "ceiling");
-        int n = quick ? 1024 : 2048;
-        Tensor a = keep(() -> be.fromArray(random(n * n, 1), n, n)), b = keep(() -> be.fromArray(random(n * n, 2), n, n));
-        computeRow("f32 GEMM (ours) on a cube", n + "³", 2.0 * n * n * n, () -> be.matmul(a, b));
-        close(a, b);
     }
 
     private void readCeiling() {
@@ -118,17 +143,18 @@ public final class KernelBench {
         return 2.0 * 12 * F.length() * (fmaIters / threads) * threads;
     }
 
-    /** A memory-bound kernel reading {@code bytes} per call, paired with the 64 MiB read. */
-    private void bandwidthRow(String what, String shape, double bytes, Runnable op) {
+    /** A memory-bound kernel reading {@code bytes} per call: {min, median, count, fraction of the paired read ceiling}. */
+    private double[] pairedWithRead(double bytes, Runnable op) {
         double[] t = paired(op, this::readCeiling);
-        double ratio = t[2] * bytes / PAIR_READ_BYTES;
-        row(what, shape, t, gbs(bytes / t[0]), pct(ratio) + " of read");
+        t[3] *= bytes / PAIR_READ_BYTES;
+        return t;
     }
 
-    /** A compute-bound kernel doing {@code flops} per call, paired with the FMA loop. */
-    private void computeRow(String what, String shape, double flops, Runnable op) {
+    /** A compute-bound kernel doing {@code flops} per call: {min, median, count, fraction of the paired FMA loop}. */
+    private double[] pairedWithFma(double flops, Runnable op) {
         double[] t = paired(op, this::fmaCeiling);
-        row(what, shape, t, gflops(flops / t[0]), pct(t[2] * flops / fmaFlops()) + " of FMA peak");
+        t[3] *= flops / fmaFlops();
+        return t;
     }
 
     /** Sums [lo, hi) in 1 MiB slices with int-indexed loops (C2 optimizes those best). */
@@ -165,9 +191,6 @@ public final class KernelBench {
 
     // ---------------------------------------------------------------- kernels at real shapes
 
-    /** out × in of real layers: Qwen3-ASR 1.7B MLP/attention and MiniCPM-SALA 9B MLP. */
-    private static final int[][] MATVEC_SHAPES = {{2048, 6144}, {6144, 2048}, {1024, 3072}, {4096, 16384}, {16384, 4096}};
-
     /** Weight copies cycled through so that the working set (≥ 256 MiB) is far beyond the last-level cache, as in a real model. */
     private static int copiesFor(long bytes) {
         return (int) Math.max(1, Math.min(32, (256L << 20) / bytes + 1));
@@ -175,16 +198,20 @@ public final class KernelBench {
 
     private void matvecs() {
         for (int bits : new int[] {8, 4}) {
-            for (int[] s : MATVEC_SHAPES) {
-                QuantizedWeight first = quantized(s[0], s[1], bits, 64);
+            for (RealShapes.Linear l : RealShapes.decoderLinears()) {
+                if (!models.contains(l.model())) continue;
+                int out = l.out(), in = l.in();
+                QuantizedWeight first = quantized(out, in, bits, 64);
                 int copies = copiesFor(weightBytes(first));
                 QuantizedWeight[] ws = new QuantizedWeight[copies];
                 ws[0] = first;
-                for (int i = 1; i < copies; i++) ws[i] = quantized(s[0], s[1], bits, 64);
-                Tensor x = keep(() -> be.fromArray(random(s[1], 3), 1, s[1]));
+                for (int i = 1; i < copies; i++) ws[i] = quantized(out, in, bits, 64);
+                Tensor x = keep(() -> be.fromArray(random(in, 3), 1, in));
                 int[] next = {0};
-                bandwidthRow("quantized matvec " + bits + "-bit g64", s[0] + "×" + s[1], weightBytes(first),
-                        () -> be.quantizedMatmul(x, ws[next[0]++ % copies]));
+                double[] t = pairedWithRead(weightBytes(first), () -> be.quantizedMatmul(x, ws[next[0]++ % copies]));
+                double gbs = weightBytes(first) / t[0] / 1e9;
+                row("quantized matvec " + bits + "-bit g64", l.model(), l.module(), out + "×" + in, t, gbs, "GB/s",
+                        Map.of("of_read_bw", t[3], "of_copy_bw", gbs / copyGBs));
                 for (QuantizedWeight w : ws) close(w);
                 close(x);
             }
@@ -198,36 +225,62 @@ public final class KernelBench {
         }
         Tensor x = keep(() -> be.fromArray(random(s[1], 5), 1, s[1]));
         int[] next = {0};
-        bandwidthRow("bf16 matvec (unquantized weights)", s[0] + "×" + s[1], 2.0 * s[0] * s[1],
-                () -> be.linear(x, ws[next[0]++ % copies], null));
+        double[] t = pairedWithRead(2.0 * s[0] * s[1], () -> be.linear(x, ws[next[0]++ % copies], null));
+        double gbs = 2.0 * s[0] * s[1] / t[0] / 1e9;
+        row("bf16 matvec (unquantized weights)", RealShapes.QWEN3_ASR_1_7B, "mlp.down_proj", s[0] + "×" + s[1], t, gbs, "GB/s",
+                Map.of("of_read_bw", t[3], "of_copy_bw", gbs / copyGBs));
         close((Object[]) ws);
         close(x);
     }
 
     private void gemms() {
+        // the audio encoder's FFN (bf16 weights, f32 activations): a 400-frame window of Qwen3-ASR-1.7B
         int m = 400, k = 1024, n = 4096;
-        String shape = m + "×" + k + "×" + n;
         Tensor x = keep(() -> be.fromArray(random(m * k, 6), m, k));
         Tensor wf = keep(() -> be.fromArray(random(n * k, 7), n, k));
-        gemmRow("f32 × f32 weights (linear)", shape, m, k, n, () -> be.linear(x, wf, null));
         Tensor wb = keep(() -> be.astype(wf, DType.BF16));
-        gemmRow("f32 × bf16 weights (linear)", shape, m, k, n, () -> be.linear(x, wb, null));
-        for (int bits : new int[] {8, 4}) {
-            QuantizedWeight q = quantized(n, k, bits, 64);
-            gemmRow("f32 × " + bits + "-bit weights (quantizedMatmul)", shape, m, k, n, () -> be.quantizedMatmul(x, q));
-            close(q);
-        }
+        gemmRow("f32 × bf16 weights (linear)", RealShapes.QWEN3_ASR_1_7B, "audio encoder fc1", m, k, n, () -> be.linear(x, wb, null));
+        gemmRow("f32 × f32 weights (linear)", RealShapes.QWEN3_ASR_1_7B, "audio encoder fc1", m, k, n, () -> be.linear(x, wf, null));
         close(x, wf, wb);
-        int m2 = 1500, k2 = 4320, n2 = 480; // the audio stem's second conv as a GEMM: 3·3·480 → 480 per output pixel
+        // decoder prefill through the MLP: a 30 s clip's prompt (~400 tokens) and a chat prompt
+        int asrTokens = quick ? 128 : 400, chatTokens = quick ? 128 : 512;
+        for (int bits : new int[] {8, 4}) {
+            for (String model : models) {
+                switch (model) {
+                    case RealShapes.QWEN3_ASR_0_6B -> prefillRow(bits, model, asrTokens, RealShapes.qwen3Asr06b().text().hidden(),
+                            RealShapes.qwen3Asr06b().text().intermediate());
+                    case RealShapes.QWEN3_ASR_1_7B -> prefillRow(bits, model, asrTokens, RealShapes.qwen3Asr17b().text().hidden(),
+                            RealShapes.qwen3Asr17b().text().intermediate());
+                    case RealShapes.MINICPM_SALA_9B -> prefillRow(bits, model, chatTokens, RealShapes.minicpmSala9b().hiddenSize(),
+                            RealShapes.minicpmSala9b().intermediateSize());
+                    default -> throw new IllegalArgumentException("unknown model " + model);
+                }
+            }
+        }
         Tensor img = keep(() -> be.fromArray(random(2 * 64 * 50 * 480, 8), 2, 64, 50, 480));
         Tensor cw = keep(() -> be.astype(be.fromArray(random(480 * 9 * 480, 9), 480, 3, 3, 480), DType.BF16));
-        computeRow("conv2d 3×3 s2 (implicit im2col GEMM)", "[2,64,50,480]→480", 2.0 * 2 * 32 * 25 * 480 * 4320,
-                () -> be.conv2d(img, cw, null, 2, 2, 1, 1));
+        double flops = 2.0 * 2 * 32 * 25 * 480 * 4320;   // the audio stem's second conv as a GEMM: 3·3·480 → 480 per output pixel
+        double[] t = pairedWithFma(flops, () -> be.conv2d(img, cw, null, 2, 2, 1, 1));
+        double g = flops / t[0] / 1e9;
+        row("conv2d 3×3 s2 (implicit im2col GEMM)", "qwen3-asr", "audio_tower.conv2d2", "[2,64,50,480]→480", t, g, "GFLOP/s",
+                Map.of("of_gemm_peak", g / gemmPeak, "of_fma_peak", t[3]));
         close(img, cw);
     }
 
-    private void gemmRow(String what, String shape, int m, int k, int n, Supplier<Tensor> op) {
-        computeRow(what, shape, 2.0 * m * k * n, op::get);
+    /** {@code tokens} prompt rows through a decoder's {@code mlp.gate_proj} ({@code intermediate × hidden}). */
+    private void prefillRow(int bits, String model, int tokens, int hidden, int intermediate) {
+        Tensor x = keep(() -> be.fromArray(random(tokens * hidden, 6), tokens, hidden));
+        QuantizedWeight q = quantized(intermediate, hidden, bits, 64);
+        gemmRow("f32 × " + bits + "-bit weights (quantizedMatmul)", model, "mlp.gate_proj, " + tokens + "-token prefill",
+                tokens, hidden, intermediate, () -> be.quantizedMatmul(x, q));
+        close(q);
+        close(x);
+    }
+
+    private void gemmRow(String what, String model, String layer, int m, int k, int n, Supplier<Tensor> op) {
+        double[] t = pairedWithFma(2.0 * m * k * n, op::get);
+        double g = 2.0 * m * k * n / t[0] / 1e9;
+        row(what, model, layer, m + "×" + k + "×" + n, t, g, "GFLOP/s", Map.of("of_gemm_peak", g / gemmPeak, "of_fma_peak", t[3]));
     }
 
     private void attention() {
@@ -235,13 +288,18 @@ public final class KernelBench {
         Tensor k = keep(() -> be.fromArray(random(hkv * ctx * d, 10), 1, hkv, ctx, d));
         Tensor v = keep(() -> be.fromArray(random(hkv * ctx * d, 11), 1, hkv, ctx, d));
         Tensor q1 = keep(() -> be.fromArray(random(hq * d, 12), 1, hq, 1, d));
-        bandwidthRow("attention decode, causal, GQA 16/8, d128 (f32 K/V read)", "1 query × 4096 keys", 2.0 * hkv * ctx * d * 4,
-                () -> be.scaledDotProductAttention(q1, k, v, 0.088f, AttentionMask.causal()));
+        double kvBytes = 2.0 * hkv * ctx * d * 4;
+        double[] t = pairedWithRead(kvBytes, () -> be.scaledDotProductAttention(q1, k, v, 0.088f, AttentionMask.causal()));
+        double gbs = kvBytes / t[0] / 1e9;
+        row("attention decode, causal, GQA 16/8, d128", "qwen3-asr", "self_attn, f32 K/V", "1 query × 4096 keys", t, gbs,
+                "GB/s", Map.of("of_read_bw", t[3]));
         int lq = quick ? 256 : 1024;
         Tensor qp = keep(() -> be.fromArray(random(hq * lq * d, 13), 1, hq, lq, d));
         double flops = 4.0 * hq * d * ((double) lq * ctx - (double) lq * lq / 2);
-        computeRow("attention prefill chunk, causal, GQA 16/8, d128", lq + " queries × 4096 keys", flops,
-                () -> be.scaledDotProductAttention(qp, k, v, 0.088f, AttentionMask.causal()));
+        t = pairedWithFma(flops, () -> be.scaledDotProductAttention(qp, k, v, 0.088f, AttentionMask.causal()));
+        double g = flops / t[0] / 1e9;
+        row("attention prefill chunk, causal, GQA 16/8, d128", "qwen3-asr", "self_attn", lq + " queries × 4096 keys", t, g,
+                "GFLOP/s", Map.of("of_gemm_peak", g / gemmPeak, "of_fma_peak", t[3]));
         close(k, v, q1, qp);
     }
 
@@ -287,20 +345,21 @@ public final class KernelBench {
         return v;
     }
 
-    /** Runs {@code op} (in a fresh scope each time) until 1.5 s or 40 runs after warm-up; returns {best, median} seconds. */
+    /** Runs {@code op} (in a fresh scope each time) until 1.5 s or 40 runs after 3 warm-ups; returns {best, median, runs}. */
     private double[] time(Runnable op) {
-        long budget = quick ? 500_000_000L : 1_500_000_000L;
+        long budget = (quick ? 500_000_000L : 1_500_000_000L);
         for (int i = 0; i < 3; i++) once(op);
         List<Double> t = new ArrayList<>();
         long start = System.nanoTime();
         while (t.size() < 5 || t.size() < 40 && System.nanoTime() - start < budget) t.add(once(op));
-        double[] a = t.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new double[] {a[0], a[a.length / 2]};
+        Summary s = Summary.of(t.stream().mapToDouble(Double::doubleValue).toArray());
+        return new double[] {s.min(), s.median(), s.count()};
     }
 
     /**
-     * Alternates {@code op} with {@code ceiling}; returns {best op time, median op time, median of
-     * (ceiling time / op time) over adjacent pairs}.
+     * Alternates {@code op} with {@code ceiling} (3 warm-up pairs, then until 3 s or 40 pairs):
+     * {min, median, count} of the op's times and the median over adjacent pairs of
+     * (ceiling time / op time), so that load coming and going on a shared machine hits both alike.
      */
     private double[] paired(Runnable op, Runnable ceiling) {
         long budget = quick ? 1_000_000_000L : 3_000_000_000L;
@@ -315,9 +374,9 @@ public final class KernelBench {
             times.add(k);
             ratios.add(c / k);
         }
-        double[] t = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double[] r = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new double[] {t[0], t[t.length / 2], r[r.length / 2]};
+        Summary s = Summary.of(times.stream().mapToDouble(Double::doubleValue).toArray());
+        Summary r = Summary.of(ratios.stream().mapToDouble(Double::doubleValue).toArray());
+        return new double[] {s.min(), s.median(), s.count(), r.median()};
     }
 
     private static double once(Runnable op) {
@@ -355,41 +414,21 @@ public final class KernelBench {
         sinkValue += v;
     }
 
-    private void row(String what, String shape, double[] t, String figure, String ratio) {
-        rows.add("| " + what + " | " + shape + " | " + ms(t[0]) + " | " + ms(t[1]) + " | " + figure + " | " + ratio + " |");
-        System.out.println(rows.get(rows.size() - 1));
-    }
-
-    private static String ms(double s) {
-        return s < 1e-3 ? String.format(Locale.ROOT, "%.0f µs", s * 1e6) : String.format(Locale.ROOT, "%.2f ms", s * 1e3);
-    }
-
-    private static String gbs(double bytesPerSecond) {
-        return String.format(Locale.ROOT, "%.1f GB/s", bytesPerSecond / 1e9);
-    }
-
-    private static String gflops(double flopsPerSecond) {
-        return String.format(Locale.ROOT, "%.0f GFLOP/s", flopsPerSecond / 1e9);
-    }
-
-    private static String pct(double r) {
-        return String.format(Locale.ROOT, "%.0f %%", r * 100);
-    }
-
-    private static String cpuName() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(System.getProperty("os.arch"));
-        } catch (Exception e) {
-            return System.getProperty("os.arch");
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            return Arrays.toString(Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
-        } catch (Exception e) {
-            return "n/a";
-        }
+    /** One result row; {@code ratios} are fractions of the ceilings named by their keys. */
+    private void row(String kernel, String model, String layer, String shape, double[] t, double figure, String unit,
+                     Map<String, Double> ratios) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("kernel", kernel);
+        r.put("model", model);
+        r.put("layer", layer);
+        r.put("shape", shape);
+        r.put("min_s", t[0]);
+        r.put("median_s", t[1]);
+        r.put("samples", (int) t[2]);
+        r.put("figure", figure);
+        r.put("unit", unit);
+        for (String c : List.of("of_read_bw", "of_copy_bw", "of_gemm_peak", "of_fma_peak")) r.put(c, ratios.get(c));
+        rows.add(r);
+        progress.accept(r);
     }
 }

@@ -1,113 +1,169 @@
 package ai.ominix.bench;
 
 import ai.ominix.models.sala.SalaConfig;
+import ai.ominix.tokenizer.TinyTokenizerFiles;
 import ai.ominix.weights.HalfFloat;
 import ai.ominix.weights.SafetensorsWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 
 /**
- * A MiniCPM-SALA checkpoint at the real 9B shape (docs/minicpm-sala.md §1, §7) with random
- * weights, MLX-quantized layout, written once into a cache folder (never the repository) and
- * reused: decode and prefill speed do not depend on the weight values. Tensor data is streamed to
- * disk, never held in memory. Values are kept in a sane range (|w| ≈ 1/√in, embeddings ≈ 1/12) so
- * activations stay finite and free of denormals.
+ * A MiniCPM-SALA checkpoint with random weights in the MLX layout (docs/minicpm-sala.md §6, §7):
+ * config.json with the quantization block, generation_config.json, the MiniCPM tokenizer files
+ * with the chat tokens at their real ids, and one {@code model.safetensors} (8- or 4-bit affine
+ * linears, bf16 embedding and norms). Tensor data is streamed to disk, never held in memory, and
+ * depends only on the configuration, the bits and the seed. Values are kept in a sane range
+ * (|w| ≈ 1/√in, embeddings ≈ 1/12) so activations stay finite and free of denormals.
  */
 public final class RandomSalaCheckpoint {
 
-    static final int VOCAB = 73448;
-    static final int HIDDEN = 4096;
-    static final int INTERMEDIATE = 16384;
-    static final int LAYERS = 32;
-    static final int HEADS = 32;
-    static final int KV_HEADS = 2;
-    static final int HEAD_DIM = 128;
-    static final int GROUP = 64;
-    static final List<Integer> SPARSE_LAYERS = List.of(0, 9, 16, 17, 22, 29, 30, 31);
+    static final int GROUP = RealShapes.GROUP_SIZE;
+    /** Merges the tiny tokenizer learns (its vocabulary must end below the chat tokens). */
+    static final int TOKENIZER_MERGES = 300;
 
     private static final String COMPLETE = "complete.json";
 
     private RandomSalaCheckpoint() {}
 
-    /** The directory holding the checkpoint for {@code bits}, written first if it is not complete. */
+    /** The directory holding the real-shape checkpoint for {@code bits} under {@code cacheDir}, written first if incomplete. */
     public static Path ensure(Path cacheDir, int bits) throws IOException {
         Path dir = cacheDir.resolve("minicpm-sala-9b-random-" + bits + "bit");
         if (Files.exists(dir.resolve(COMPLETE))) return dir;
-        Files.createDirectories(dir);
-        long needed = 12L << 30;
-        FileStore store = Files.getFileStore(dir);
-        if (store.getUsableSpace() < needed * bits / 8) {
-            throw new IOException("need about " + (needed * bits / 8 >> 30) + " GiB free in " + dir + ", have "
-                    + (store.getUsableSpace() >> 30) + " GiB");
-        }
-        ObjectMapper json = new ObjectMapper();
-        Files.writeString(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(config(bits)));
-        writeWeights(dir.resolve("model.safetensors"), bits);
+        SalaConfig config = RealShapes.minicpmSala9b();
+        DiskSpace.require(dir, weightBytes(config, bits));
+        write(dir, config, bits, 0);
         Files.writeString(dir.resolve(COMPLETE), "{\"bits\": " + bits + "}\n");
         return dir;
     }
 
-    /** The released model's configuration (§1) with MLX's quantization block. */
-    static ObjectNode config(int bits) {
-        List<SalaConfig.Mixer> mixers = new ArrayList<>();
-        for (int l = 0; l < LAYERS; l++) mixers.add(SPARSE_LAYERS.contains(l) ? SalaConfig.Mixer.SPARSE : SalaConfig.Mixer.LIGHTNING);
-        SalaConfig real = new SalaConfig(VOCAB, HIDDEN, INTERMEDIATE, LAYERS, HEADS, KV_HEADS, HEAD_DIM, HEADS, mixers,
-                1e-6f, 10000f, 12f, 1.4f, 256f, (float) (1 / Math.sqrt(HEAD_DIM)),
-                new SalaConfig.Sparse(32, 16, 1, 64, 2048, 64, 8192), false, 524288, 1, Set.of(2, 73440));
-        ObjectNode c = real.toJson();
+    /** Writes every file of the checkpoint into {@code dir} (created). */
+    public static void write(Path dir, SalaConfig config, int bits, long seed) throws IOException {
+        Files.createDirectories(dir);
+        int firstAdded = config.vocabSize() - TinyTokenizerFiles.MINICPM_ADDED.size();
+        TinyTokenizerFiles.writeMiniCpm(dir, firstAdded, TOKENIZER_MERGES);
+        ObjectMapper json = new ObjectMapper();
+        Files.writeString(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(config(config, bits)));
+        ObjectNode gen = json.createObjectNode();
+        gen.put("bos_token_id", config.bosTokenId());
+        ArrayNode eos = gen.putArray("eos_token_id");
+        config.eosTokenIds().stream().sorted().forEach(eos::add);
+        gen.put("pad_token_id", 2);
+        gen.put("do_sample", true);
+        Files.writeString(dir.resolve("generation_config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(gen));
+        weights(config, bits, seed).write(dir.resolve("model.safetensors"));
+    }
+
+    /** Bytes of tensor data {@link #write} puts into model.safetensors (the header adds a few hundred KB). */
+    public static long weightBytes(SalaConfig config, int bits) {
+        long[] total = {0};
+        new Layout(config, bits) {
+            @Override
+            void dense(String name, long rows, long cols, Fill fill) {
+                total[0] += 2 * rows * cols;
+            }
+
+            @Override
+            void quantized(String module, long out, long in) {
+                total[0] += out * in * bits / 8 + 2 * 2 * out * (in / GROUP);
+            }
+        }.walk();
+        return total[0];
+    }
+
+    /** The configuration (§1) with MLX's quantization block. */
+    static ObjectNode config(SalaConfig config, int bits) {
+        ObjectNode c = config.toJson();
         ObjectNode q = c.putObject("quantization");
         q.put("group_size", GROUP);
         q.put("bits", bits);
         return c;
     }
 
-    private static void writeWeights(Path file, int bits) throws IOException {
-        SafetensorsWriter w = new SafetensorsWriter().metadata("format", "mlx");
-        long[] seed = {0x9E3779B97F4A7C15L};
-        w.add("model.embed_tokens.weight", "BF16", new long[] {VOCAB, HIDDEN}, out -> bf16Uniform(out, (long) VOCAB * HIDDEN, 0.15f, seed[0]++));
-        w.add("model.norm.weight", "BF16", new long[] {HIDDEN}, out -> bf16Constant(out, HIDDEN, 1f));
-        quantized(w, "lm_head", VOCAB, HIDDEN, bits, seed);
-        int sparseDim = HIDDEN / HEADS;
-        for (int l = 0; l < LAYERS; l++) {
-            String p = "model.layers." + l + ".";
-            w.add(p + "input_layernorm.weight", "BF16", new long[] {HIDDEN}, out -> bf16Constant(out, HIDDEN, 1f));
-            w.add(p + "post_attention_layernorm.weight", "BF16", new long[] {HIDDEN}, out -> bf16Constant(out, HIDDEN, 1f));
-            List<String> square = new ArrayList<>(List.of("q_proj", "o_proj"));
-            if (SPARSE_LAYERS.contains(l)) {
-                square.add("o_gate");
-                quantized(w, p + "self_attn.k_proj", KV_HEADS * sparseDim, HIDDEN, bits, seed);
-                quantized(w, p + "self_attn.v_proj", KV_HEADS * sparseDim, HIDDEN, bits, seed);
-            } else {
-                square.addAll(List.of("k_proj", "v_proj", "z_proj"));
-                w.add(p + "self_attn.q_norm.weight", "BF16", new long[] {HEAD_DIM}, out -> bf16Constant(out, HEAD_DIM, 1f));
-                w.add(p + "self_attn.k_norm.weight", "BF16", new long[] {HEAD_DIM}, out -> bf16Constant(out, HEAD_DIM, 1f));
-                w.add(p + "self_attn.o_norm.weight", "BF16", new long[] {HIDDEN}, out -> bf16Constant(out, HIDDEN, 1f));
-            }
-            for (String m : square) quantized(w, p + "self_attn." + m, HIDDEN, HIDDEN, bits, seed);
-            quantized(w, p + "mlp.gate_proj", INTERMEDIATE, HIDDEN, bits, seed);
-            quantized(w, p + "mlp.up_proj", INTERMEDIATE, HIDDEN, bits, seed);
-            quantized(w, p + "mlp.down_proj", HIDDEN, INTERMEDIATE, bits, seed);
+    private enum Fill { EMBEDDING, ONES }
+
+    /** Every tensor of the checkpoint, in one order, for both writing and counting. */
+    private abstract static class Layout {
+        final SalaConfig c;
+        final int bits;
+
+        Layout(SalaConfig c, int bits) {
+            this.c = c;
+            this.bits = bits;
         }
-        w.write(file);
+
+        abstract void dense(String name, long rows, long cols, Fill fill);
+
+        abstract void quantized(String module, long out, long in);
+
+        void walk() {
+            int d = c.hiddenSize();
+            dense("model.embed_tokens.weight", c.vocabSize(), d, Fill.EMBEDDING);
+            dense("model.norm.weight", 1, d, Fill.ONES);
+            quantized("lm_head", c.vocabSize(), d);
+            int lightning = c.numHeads() * c.headDim();
+            int sparse = c.numHeads() * c.sparseHeadDim();
+            for (int l = 0; l < c.numLayers(); l++) {
+                String p = "model.layers." + l + ".";
+                dense(p + "input_layernorm.weight", 1, d, Fill.ONES);
+                dense(p + "post_attention_layernorm.weight", 1, d, Fill.ONES);
+                String a = p + "self_attn.";
+                if (c.mixers().get(l) == SalaConfig.Mixer.SPARSE) {
+                    int kv = c.numKvHeads() * c.sparseHeadDim();
+                    quantized(a + "q_proj", sparse, d);
+                    quantized(a + "k_proj", kv, d);
+                    quantized(a + "v_proj", kv, d);
+                    quantized(a + "o_gate", sparse, d);
+                    quantized(a + "o_proj", d, sparse);
+                } else {
+                    int kv = c.lightningKvHeads() * c.headDim();
+                    quantized(a + "q_proj", lightning, d);
+                    quantized(a + "k_proj", kv, d);
+                    quantized(a + "v_proj", kv, d);
+                    quantized(a + "z_proj", lightning, d);
+                    quantized(a + "o_proj", d, lightning);
+                    dense(a + "q_norm.weight", 1, c.headDim(), Fill.ONES);
+                    dense(a + "k_norm.weight", 1, c.headDim(), Fill.ONES);
+                    dense(a + "o_norm.weight", 1, lightning, Fill.ONES);
+                }
+                quantized(p + "mlp.gate_proj", c.intermediateSize(), d);
+                quantized(p + "mlp.up_proj", c.intermediateSize(), d);
+                quantized(p + "mlp.down_proj", d, c.intermediateSize());
+            }
+        }
     }
 
-    /** Random codes with one scale per tensor: {@code w = s·(q − mid)} has std ≈ 1/√in. */
-    private static void quantized(SafetensorsWriter w, String module, int out, int in, int bits, long[] seed) {
-        long s = seed[0]++;
-        int levels = 1 << bits;
-        float scale = (float) (Math.sqrt(12.0 / in) / levels);
-        float bias = -scale * levels / 2;
-        w.add(module + ".weight", "U32", new long[] {out, (long) in * bits / 32}, o -> randomBytes(o, (long) out * in * bits / 8, s));
-        w.add(module + ".scales", "BF16", new long[] {out, in / GROUP}, o -> bf16Constant(o, (long) out * (in / GROUP), scale));
-        w.add(module + ".biases", "BF16", new long[] {out, in / GROUP}, o -> bf16Constant(o, (long) out * (in / GROUP), bias));
+    private static SafetensorsWriter weights(SalaConfig config, int bits, long seed) {
+        SafetensorsWriter w = new SafetensorsWriter().metadata("format", "mlx");
+        long[] next = {seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L};
+        new Layout(config, bits) {
+            @Override
+            void dense(String name, long rows, long cols, Fill fill) {
+                long[] shape = rows == 1 ? new long[] {cols} : new long[] {rows, cols};
+                long s = next[0]++;
+                w.add(name, "BF16", shape, out -> {
+                    if (fill == Fill.ONES) bf16Constant(out, rows * cols, 1f);
+                    else bf16Uniform(out, rows * cols, 0.15f, s);
+                });
+            }
+
+            /** Random codes with one scale per tensor: {@code w = s·(q − mid)} has std ≈ 1/√in. */
+            @Override
+            void quantized(String module, long out, long in) {
+                long s = next[0]++;
+                int levels = 1 << bits;
+                float scale = (float) (Math.sqrt(12.0 / in) / levels);
+                float bias = -scale * levels / 2;
+                w.add(module + ".weight", "U32", new long[] {out, in * bits / 32}, o -> randomBytes(o, out * in * bits / 8, s));
+                w.add(module + ".scales", "BF16", new long[] {out, in / GROUP}, o -> bf16Constant(o, out * (in / GROUP), scale));
+                w.add(module + ".biases", "BF16", new long[] {out, in / GROUP}, o -> bf16Constant(o, out * (in / GROUP), bias));
+            }
+        }.walk();
+        return w;
     }
 
     private static void randomBytes(OutputStream out, long bytes, long seed) throws IOException {

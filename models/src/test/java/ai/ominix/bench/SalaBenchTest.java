@@ -32,8 +32,7 @@ class SalaBenchTest {
 
     @Test
     void flopsPerTokenCountTheRealModelsWeights() {
-        double flops = SalaBench.flopsPerToken(ai.ominix.models.sala.SalaConfig.parse(
-                RandomSalaCheckpoint.config(8)));
+        double flops = SalaBench.flopsPerToken(RealShapes.minicpmSala9b());
         // 24 × 285.2 M + 8 × 253.7 M + lm_head 300.8 M weights (§1), 2 FLOPs each
         assertEquals(2 * (24 * 285.2e6 + 8 * 253.7e6 + 300.8e6), flops, 2 * 0.2e6 * 33);
     }

@@ -1,6 +1,7 @@
 package ai.ominix.server;
 
 import ai.ominix.engine.ModelLoadException;
+import ai.ominix.server.cli.BenchCommand;
 import ai.ominix.server.cli.ChatCommand;
 import ai.ominix.server.cli.CliException;
 import ai.ominix.server.cli.ModelsCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ominix", mixinStandardHelpOptions = true, version = "ominix 0.1.0",
         description = "Local OpenAI-compatible speech-to-text (Qwen3-ASR) and chat (MiniCPM-SALA) server.",
         subcommands = {ServeCommand.class, TranscribeCommand.class, ChatCommand.class, PullCommand.class,
-                ModelsCommand.class, RmCommand.class, ServiceCommand.class, CommandLine.HelpCommand.class})
+                ModelsCommand.class, RmCommand.class, ServiceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -99,4 +99,21 @@ class ResamplerTest {
         }
         return s / (to - from);
     }
+
+    @Test
+    void vectorAndScalarInnerProductsAgree() {
+        Random rnd = new Random(9);
+        for (int n : new int[] {1, 15, 16, 17, 100, 278, 302}) {
+            float[] x = new float[n + 5], h = new float[n + 3];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            for (int i = 0; i < h.length; i++) h[i] = (float) rnd.nextGaussian();
+            double exact = 0, norm = 0;
+            for (int i = 0; i < n; i++) {
+                exact += (double) x[5 + i] * h[3 + i];
+                norm += Math.abs((double) x[5 + i] * h[3 + i]);
+            }
+            assertEquals(exact, Resampler.scalarDot(x, 5, h, 3, n), 1e-6 * norm);
+            assertEquals(exact, VectorDot.dot(x, 5, h, 3, n), 1e-6 * norm);
+        }
+    }
 }

@@ -1,5 +1,9 @@
 package ai.ominix.models.sala;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * InfLLM-v2 block selection for one query and one kv group (§4.3 rules 2-6), on the host:
  * <ol>
@@ -11,9 +15,12 @@ package ai.ominix.models.sala;
  *       before it are forced;</li>
  *   <li>the {@code topk + local_blocks} highest β among blocks ≤ the query's, ties → smaller index.</li>
  * </ol>
- * Every score is a plain sequential dot product, the same arithmetic for every window.
+ * Every score is computed by the same dot-product code over the same length, so equal windows give
+ * bit-equal scores and the tie rule, not rounding, orders them.
  */
 final class BlockSelector {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     private final SalaConfig.Sparse config;
     private final int dim;
@@ -81,10 +88,16 @@ final class BlockSelector {
         return score;
     }
 
+    /** Vectorized; the lane split depends only on {@code dim}, so every window is summed the same way. */
     private float dot(float[] a, int ao, float[] b, int bo) {
-        float acc = 0f;
-        for (int i = 0; i < dim; i++) acc += a[ao + i] * b[bo + i];
-        return acc;
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int end = F.loopBound(dim); i < end; i += F.length()) {
+            acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < dim; i++) sum += a[ao + i] * b[bo + i];
+        return sum;
     }
 
     /** An int whose signed order is the descending order of {@code f} (NaN-free input). */

@@ -17,8 +17,10 @@ import java.util.List;
  */
 final class SparseAttention {
 
-    /** Upper bound on the floats of one additive block mask (queries × keys × groups). */
+    /** Upper bound on the floats of one additive block mask (queries × keys × groups)... */
     private static final long MASK_FLOATS = 1L << 22;
+    /** ...and on the queries it covers (a 600-token prompt already spans several masks). */
+    private static final int MASK_ROWS = 256;
 
     private final Linear qProj;
     private final Linear kProj;
@@ -70,37 +72,38 @@ final class SparseAttention {
         int length = q.dim(2);
         int total = keys.dim(2);
         catchUp(cache, keys);
-        float[] qHost = b.toFloatArray(q);                      // [H, T, d]
         int perGroup = heads / groups;
         // heads of one group become the batch's "heads" over a single shared kv head: [G, r, T, d] x [G, 1, N, d]
         Tensor k = b.reshape(keys, groups, 1, total, dim);
         Tensor v = b.reshape(values, groups, 1, total, dim);
-        int rows = (int) Math.max(1, Math.min(length, MASK_FLOATS / ((long) groups * total)));
+        int rows = (int) Math.max(1, Math.min(Math.min(length, MASK_ROWS), MASK_FLOATS / ((long) groups * total)));
         List<Tensor> outs = new ArrayList<>();
         for (int t0 = 0; t0 < length; t0 += rows) {
             int t1 = Math.min(length, t0 + rows);
-            float[] mask = new float[groups * (t1 - t0) * total];
+            int n = t1 - t0;
+            Tensor qc = b.slice(q, 2, t0, t1);
+            float[] qHost = b.toFloatArray(qc);                  // [H, n, d]
+            float[] mask = new float[groups * n * total];
             Arrays.fill(mask, Float.NEGATIVE_INFINITY);
-            for (int t = t0; t < t1; t++) {
-                int p = start + t;
+            int[] offsets = new int[perGroup];
+            for (int t = 0; t < n; t++) {
+                int p = start + t0 + t;
                 for (int g = 0; g < groups; g++) {
-                    int[] offsets = new int[perGroup];
-                    for (int i = 0; i < perGroup; i++) offsets[i] = ((g * perGroup + i) * length + t) * dim;
+                    for (int i = 0; i < perGroup; i++) offsets[i] = ((g * perGroup + i) * n + t) * dim;
                     boolean[] chosen = selector.select(qHost, offsets, cache.fine.means(g), cache.fine.visibleAt(p),
                             cache.coarse.means(g), cache.coarse.visibleAt(p), p);
-                    int row = (g * (t1 - t0) + (t - t0)) * total;
+                    int row = (g * n + t) * total;
                     for (int blk = 0; blk < chosen.length; blk++) {
                         if (!chosen[blk]) continue;
                         int from = blk * sparse.blockSize();
-                        int to = Math.min(from + sparse.blockSize(), p + 1);
-                        Arrays.fill(mask, row + from, row + to, 0f);
+                        Arrays.fill(mask, row + from, row + Math.min(from + sparse.blockSize(), p + 1), 0f);
                     }
                 }
             }
-            Tensor qc = b.reshape(b.slice(q, 2, t0, t1), groups, perGroup, t1 - t0, dim);
-            Tensor m = b.fromArray(mask, groups, 1, t1 - t0, total);
-            Tensor o = b.scaledDotProductAttention(qc, k, v, scale, AttentionMask.additive(m));
-            outs.add(b.reshape(o, 1, heads, t1 - t0, dim));
+            Tensor m = b.fromArray(mask, groups, 1, n, total);
+            Tensor o = b.scaledDotProductAttention(b.reshape(qc, groups, perGroup, n, dim), k, v, scale,
+                    AttentionMask.additive(m));
+            outs.add(b.reshape(o, 1, heads, n, dim));
         }
         return outs.size() == 1 ? outs.getFirst() : b.concatenate(outs, 2);
     }

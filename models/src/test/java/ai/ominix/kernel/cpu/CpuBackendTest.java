@@ -115,7 +115,7 @@ class CpuBackendTest extends BackendContractTest {
             assertEquals("cpu", b.name());
             assertEquals(Runtime.getRuntime().availableProcessors(), ((CpuBackend) b).threads());
         }
-        // "auto" and "mlx" depend on whether libmlxc is installed: BackendsMlxTest covers them.
+        // "auto" and "mlx" depend on whether mlx-c loads here (BackendsMlxTest, MlxBackendUnavailableTest)
         assertThrows(KernelException.class, () -> Backends.open("tpu", 0));
     }
 }

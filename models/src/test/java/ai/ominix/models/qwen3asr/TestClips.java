@@ -1,14 +1,11 @@
 package ai.ominix.models.qwen3asr;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import ai.ominix.bench.SyntheticSpeech;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
- * Deterministic speech-like test audio (a gliding harmonic voice with syllable envelope, pauses
- * and a little noise) as 16 kHz 16-bit PCM, the same samples on every JVM ({@link StrictMath}).
- * The golden cases of the reference comparison are defined here once.
+ * The test clips ({@link SyntheticSpeech}, the same samples on every JVM) and the golden cases of
+ * the reference comparison, defined here once.
  */
 public final class TestClips {
 
@@ -42,43 +39,16 @@ public final class TestClips {
     private TestClips() {}
 
     public static short[] pcm(Clip clip) {
-        SplittableRandom noise = new SplittableRandom(clip.samples);
-        short[] out = new short[clip.samples];
-        for (int n = 0; n < clip.samples; n++) {
-            double t = n / (double) SAMPLE_RATE;
-            // pitch 140 Hz ± 30 Hz; phase is its integral
-            double phase = 140 * t - 30 / (2 * StrictMath.PI * 0.7) * StrictMath.cos(2 * StrictMath.PI * 0.7 * t);
-            double voice = 0;
-            for (int h = 1; h <= 5; h++) {
-                double formant = 0.6 + 0.4 * StrictMath.sin(2 * StrictMath.PI * (0.9 + 0.3 * h) * t);
-                voice += formant / h * StrictMath.sin(2 * StrictMath.PI * h * phase);
-            }
-            double syllable = StrictMath.pow(StrictMath.max(0, StrictMath.sin(2 * StrictMath.PI * 3.7 * t)), 2);
-            double pause = (t % 3.0) > 2.6 ? 0.02 : 1.0;
-            double x = 0.3 * syllable * pause * voice + 0.01 * (noise.nextDouble() * 2 - 1);
-            out[n] = (short) StrictMath.max(-32768, StrictMath.min(32767, StrictMath.round(x * 32767)));
-        }
-        return out;
+        return SyntheticSpeech.pcm(clip.samples, clip.samples);
     }
 
     /** Samples in [-1, 1) as the audio loader delivers 16-bit PCM. */
     public static float[] samples(Clip clip) {
-        short[] p = pcm(clip);
-        float[] x = new float[p.length];
-        for (int i = 0; i < p.length; i++) x[i] = p[i] / 32768f;
-        return x;
+        return SyntheticSpeech.toFloat(pcm(clip));
     }
 
     /** A canonical 44-byte-header WAV file of the clip. */
     public static byte[] wav(Clip clip) {
-        short[] p = pcm(clip);
-        ByteBuffer b = ByteBuffer.allocate(44 + p.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + p.length * 2)
-                .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                .putInt(16).putShort((short) 1).putShort((short) 1).putInt(SAMPLE_RATE).putInt(SAMPLE_RATE * 2)
-                .putShort((short) 2).putShort((short) 16)
-                .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(p.length * 2);
-        for (short s : p) b.putShort(s);
-        return b.array();
+        return SyntheticSpeech.wav(pcm(clip));
     }
 }

@@ -150,7 +150,7 @@ class SalaGoldenTest {
         return out;
     }
 
-    private static float[] decode(String base64) {
+    static float[] decode(String base64) {
         ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[b.remaining() / 4];
         b.asFloatBuffer().get(out);

@@ -110,6 +110,28 @@ class SalaModelTest {
         assertTrue(e.getMessage().contains("rotary_emb.inv_freq"), e.getMessage());
     }
 
+    /** No tensor outlives its step: decoding holds memory flat, and closing the state frees everything. */
+    @Test
+    void decodingDoesNotLeakNativeMemory(@TempDir Path dir) {
+        TinySala.Written w = TinySala.write(dir, TinySala.Format.Q8, false);
+        try (SalaModel model = SalaModel.load(dir, backend)) {
+            long before = backend.memoryStats().activeBytes();
+            for (int request = 0; request < 2; request++) {
+                try (SalaState s = model.newState()) {
+                    float[] logits = model.forwardLogits(SalaGoldenCases.random(w, 100, request), s);
+                    long[] active = new long[120];
+                    for (int step = 0; step < active.length; step++) {
+                        logits = model.forwardLogits(new int[] {ai.ominix.generate.Sampler.argmax(logits)}, s);
+                        active[step] = backend.memoryStats().activeBytes();
+                    }
+                    // the KV caches hold 256 positions from the start, so nothing may grow while decoding
+                    assertEquals(active[0], active[active.length - 1], "native bytes grew while decoding");
+                }
+                assertEquals(before, backend.memoryStats().activeBytes(), "a closed state must release everything");
+            }
+        }
+    }
+
     private static float[] logits(SalaModel model, int[] prompt, int callSize) {
         try (SalaState s = model.newState()) {
             float[] last = null;
