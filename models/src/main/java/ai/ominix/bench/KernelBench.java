@@ -50,6 +50,7 @@ public final class KernelBench {
     /** The paired ceilings: a 64 MiB read and a short FMA loop, run alternately with each kernel. */
     private static final long PAIR_READ_BYTES = 64L << 20;
     private final Arena ceilingArena = Arena.ofShared();
+    private final java.util.concurrent.ExecutorService ceilingThreads;
     private MemorySegment readBuffer;
     private long fmaIters;
 
@@ -59,6 +60,11 @@ public final class KernelBench {
         this.quick = quick;
         this.progress = progress;
         this.be = new CpuBackend(threads);
+        this.ceilingThreads = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, threads - 1), r -> {
+            Thread t = new Thread(r, "bench-ceiling");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public static void main(String[] args) {
@@ -91,6 +97,7 @@ public final class KernelBench {
             b.attention();
         } finally {
             b.be.close();
+            b.ceilingThreads.shutdownNow();
             b.ceilingArena.close();
         }
         Map<String, Double> ceilings = new LinkedHashMap<>();
@@ -392,18 +399,26 @@ public final class KernelBench {
     }
 
     /** Splits {@code [0, n)} over {@code threads} plain threads (the ceilings do not use the kernel pool). */
+    /**
+     * Splits {@code [0, n)} over {@code threads} threads: the calling thread and {@code threads − 1}
+     * long-lived helpers (starting threads per call would charge the ceilings a cost the kernel
+     * pool does not pay).
+     */
     private void parallel(long n, Range body) {
-        Thread[] ts = new Thread[threads];
-        for (int i = 0; i < threads; i++) {
+        java.util.List<java.util.concurrent.Future<?>> parts = new ArrayList<>();
+        for (int i = 1; i < threads; i++) {
             long lo = n * i / threads / 64 * 64, hi = i == threads - 1 ? n : n * (i + 1) / threads / 64 * 64;
-            ts[i] = Thread.ofPlatform().start(() -> body.run(lo, hi));
+            parts.add(ceilingThreads.submit(() -> body.run(lo, hi)));
         }
-        for (Thread t : ts) {
+        body.run(0, threads == 1 ? n : n / threads / 64 * 64);
+        for (java.util.concurrent.Future<?> f : parts) {
             try {
-                t.join();
+                f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
             }
         }
     }
