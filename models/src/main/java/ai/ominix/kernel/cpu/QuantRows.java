@@ -99,7 +99,10 @@ class QuantRows extends RowMatrix {
     /**
      * Dot products of the prepared x with the four rows starting at bytes {@code wa..wd}, written to
      * {@code sb[2·biases + 0..3]}. A row's scales are {@code sb[s + g]} and its biases
-     * {@code sb[biases + s + g]} ({@code s} = sa, sbb, sc or sd). Implemented by the vector formats.
+     * {@code sb[biases + s + g]} ({@code s} = sa, sbb, sc or sd). Implemented by the vector formats
+     * as one flat counted loop over the row with the group epilogue (scale, bias term) inside every
+     * {@code group} values: measured 1.6× faster than a group loop around an inner chunk loop, which
+     * C2 optimizes less well.
      */
     void rows4(float[] px, float[] sb, int sa, int sbb, int sc, int sd, int biases, long wa, long wb, long wc, long wd) {
         throw new UnsupportedOperationException("no four-row kernel for " + bits + "-bit rows");
