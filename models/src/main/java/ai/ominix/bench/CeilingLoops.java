@@ -30,19 +30,33 @@ final class CeilingLoops {
 
     /** Splits {@code [0, n)} (in 64-byte multiples) over {@code threads} platform threads and waits for them. */
     static void parallel(int threads, long n, Range body) {
-        Thread[] ts = new Thread[threads];
-        for (int i = 0; i < threads; i++) {
+        // The calling thread takes the first part and long-lived helpers the rest: starting threads
+        // per call would charge the ceilings a cost the kernel pool does not pay.
+        java.util.List<java.util.concurrent.Future<?>> parts = new java.util.ArrayList<>();
+        for (int i = 1; i < threads; i++) {
             long lo = n * i / threads / 64 * 64, hi = i == threads - 1 ? n : n * (i + 1) / threads / 64 * 64;
-            ts[i] = Thread.ofPlatform().start(() -> body.run(lo, hi));
+            parts.add(Helpers.POOL.submit(() -> body.run(lo, hi)));
         }
-        for (Thread t : ts) {
+        body.run(0, threads == 1 ? n : n / threads / 64 * 64);
+        for (java.util.concurrent.Future<?> f : parts) {
             try {
-                t.join();
+                f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while measuring a ceiling", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("ceiling loop failed", e.getCause());
             }
         }
+    }
+
+    /** Daemon helper threads for {@link #parallel}, created on first use (bench processes only). */
+    private static final class Helpers {
+        static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bench-ceiling");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Keeps a result alive so that the JIT cannot drop the loop that made it. */

@@ -258,9 +258,9 @@ public final class KernelBench {
 
     private QuantizedWeight quantized(int out, int in, int bits, int group) {
         Random r = new Random(out * 31L + in + bits + seedCounter++);
-        int[] packed = new int[out * in * bits / 32];
+        int[] packed = new int[Math.toIntExact((long) out * in * bits / 32)]; // vocabulary-sized tables pass 2^31 bits
         for (int i = 0; i < packed.length; i++) packed[i] = r.nextInt();
-        float[] scales = new float[out * in / group], biases = new float[scales.length];
+        float[] scales = new float[Math.toIntExact((long) out * in / group)], biases = new float[scales.length];
         for (int i = 0; i < scales.length; i++) {
             scales[i] = 0.01f + 0.001f * r.nextFloat();
             biases[i] = -0.5f * scales[i] * ((1 << bits) - 1);
