@@ -65,9 +65,10 @@ public final class OminixServer implements AutoCloseable {
     }
 
     /**
-     * Starts listening, then loads the configured models in the background.
+     * Opens the backend, starts listening, then loads the configured models in the background.
      *
      * @param pullProgress shown while a configured hub model is pulled, may be null
+     * @throws ai.ominix.kernel.KernelException when the requested backend cannot be opened
      */
     public static OminixServer start(ServerOptions opt, OminixEnv env, Parts parts, Consumer<DownloadJob> pullProgress) {
         try {
@@ -75,9 +76,27 @@ public final class OminixServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the models directory " + opt.modelsDir(), e);
         }
+        ModelHost host = new ModelHost(parts.loaders(), parts.backends(), opt.backend(), opt.queueCapacity());
+        host.openBackend(); // before listening: an unusable --backend stops the start here
         ModelStore store = new ModelStore(opt.modelsDir(), env.hubCache(), new ModelMetadata(env.configFile()));
         Downloads downloads = new Downloads(new HubClient(env.hubEndpoint(), env.hubToken()), store);
-        ModelHost host = new ModelHost(parts.loaders(), parts.backends(), opt.backend(), opt.queueCapacity());
+        OminixServer server;
+        try {
+            server = listen(opt, env, parts, host, store, downloads);
+        } catch (RuntimeException e) {
+            downloads.close();
+            host.close();
+            throw e;
+        }
+        LOG.info("listening on http://" + opt.host() + ":" + server.port() + " (models: " + opt.modelsDir() + ")");
+        ModelResolver resolver = new ModelResolver(store, downloads, pullProgress);
+        host.startLoading(opt.asrModel(), opt.chatModel(), resolver::resolve);
+        downloads.resumePending();
+        return server;
+    }
+
+    private static OminixServer listen(ServerOptions opt, OminixEnv env, Parts parts, ModelHost host, ModelStore store,
+                                       Downloads downloads) {
         long uploadLimit = opt.maxUploadMb() << 20;
         Uploads uploads = new Uploads(env.ominixHome().resolve("tmp"), uploadLimit);
         FilePathPolicy filePaths = new FilePathPolicy(opt.effectiveFilePathDirs(env.userHome()));
@@ -109,10 +128,6 @@ public final class OminixServer implements AutoCloseable {
                 .routing(routing)
                 .build()
                 .start();
-        LOG.info("listening on http://" + opt.host() + ":" + web.port() + " (models: " + opt.modelsDir() + ")");
-        ModelResolver resolver = new ModelResolver(store, downloads, pullProgress);
-        host.startLoading(opt.asrModel(), opt.chatModel(), resolver::resolve);
-        downloads.resumePending();
         return new OminixServer(web, host, store, downloads, uploads, draining, metrics);
     }
 
