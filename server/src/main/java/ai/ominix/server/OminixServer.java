@@ -5,6 +5,7 @@ import ai.ominix.server.engine.EngineLoaders;
 import ai.ominix.server.engine.ModelHost;
 import ai.ominix.server.http.ApiException;
 import ai.ominix.server.http.ChatRoutes;
+import ai.ominix.server.http.DisconnectWatcher;
 import ai.ominix.server.http.ErrorResponses;
 import ai.ominix.server.http.FilePathPolicy;
 import ai.ominix.server.http.ModelRoutes;
@@ -51,10 +52,11 @@ public final class OminixServer implements AutoCloseable {
     private final Uploads uploads;
     private final Draining draining;
     private final ServerMetrics metrics;
+    private final DisconnectWatcher disconnects;
     private boolean closed;
 
     private OminixServer(WebServer web, ModelHost host, ModelStore store, Downloads downloads, Uploads uploads,
-                         Draining draining, ServerMetrics metrics) {
+                         Draining draining, ServerMetrics metrics, DisconnectWatcher disconnects) {
         this.web = web;
         this.host = host;
         this.store = store;
@@ -62,6 +64,7 @@ public final class OminixServer implements AutoCloseable {
         this.uploads = uploads;
         this.draining = draining;
         this.metrics = metrics;
+        this.disconnects = disconnects;
     }
 
     /**
@@ -110,8 +113,9 @@ public final class OminixServer implements AutoCloseable {
         if (opt.apiKey() != null && !opt.apiKey().isBlank()) routing.addFilter(new ApiKeyFilter(opt.apiKey()));
         routing.get("/metrics", (req, res) -> Requests.sendText(res, "text/plain; version=0.0.4; charset=utf-8", metrics.render()));
         new ModelRoutes(host, store, downloads).register(routing);
-        new TranscriptionRoutes(host, parts.audio(), uploads, filePaths).register(routing);
-        new ChatRoutes(host, opt.chatDefaults()).register(routing);
+        DisconnectWatcher disconnects = DisconnectWatcher.create();
+        new TranscriptionRoutes(host, parts.audio(), uploads, filePaths, disconnects).register(routing);
+        new ChatRoutes(host, opt.chatDefaults(), disconnects).register(routing);
         routing.any((req, res) -> {
             throw ApiException.notFound("not_found", "unknown endpoint " + req.prologue().method().text() + " "
                     + ai.ominix.server.http.Fields.echo(req.path().path()));
@@ -128,7 +132,7 @@ public final class OminixServer implements AutoCloseable {
                 .routing(routing)
                 .build()
                 .start();
-        return new OminixServer(web, host, store, downloads, uploads, draining, metrics);
+        return new OminixServer(web, host, store, downloads, uploads, draining, metrics, disconnects);
     }
 
     public int port() {
@@ -175,6 +179,7 @@ public final class OminixServer implements AutoCloseable {
             host.cancelAll("server shutting down");
         }
         web.stop();
+        disconnects.close();
         downloads.stopAll(true);
         host.close();
         LOG.info("stopped");

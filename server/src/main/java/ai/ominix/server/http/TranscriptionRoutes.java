@@ -36,12 +36,15 @@ public final class TranscriptionRoutes {
     private final AudioDecoder decoder;
     private final Uploads uploads;
     private final FilePathPolicy filePaths;
+    private final DisconnectWatcher disconnects;
 
-    public TranscriptionRoutes(ModelHost host, AudioDecoder decoder, Uploads uploads, FilePathPolicy filePaths) {
+    public TranscriptionRoutes(ModelHost host, AudioDecoder decoder, Uploads uploads, FilePathPolicy filePaths,
+                               DisconnectWatcher disconnects) {
         this.host = host;
         this.decoder = decoder;
         this.uploads = uploads;
         this.filePaths = filePaths;
+        this.disconnects = disconnects;
     }
 
     public void register(HttpRouting.Builder routing) {
@@ -64,7 +67,10 @@ public final class TranscriptionRoutes {
             ModelSlot.Loaded<AsrEngine> m = host.asr().require(p.model());
             RequestStats stats = RequestStats.of(req);
             stats.model("asr", m.id());
-            run(res, m, upload != null ? upload : in.serverFile(), upload, p, stats);
+            Cancellation cancel = new Cancellation();
+            try (var watch = disconnects.watch(req, cancel)) {
+                run(res, m, upload != null ? upload : in.serverFile(), upload, p, stats, cancel);
+            }
         } finally {
             Uploads.delete(upload);
         }
@@ -94,8 +100,7 @@ public final class TranscriptionRoutes {
     }
 
     private void run(ServerResponse res, ModelSlot.Loaded<AsrEngine> m, Path audio, Path upload, TranscriptionParams p,
-                     RequestStats stats) {
-        Cancellation cancel = new Cancellation();
+                     RequestStats stats, Cancellation cancel) {
         if (!p.stream()) {
             CompletableFuture<AsrEngine.Transcript> job = m.worker().submit(cancel, stats::started,
                     () -> transcribe(m.engine(), audio, upload, p, cancel, stats, seg -> { }));

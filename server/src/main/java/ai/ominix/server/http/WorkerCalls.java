@@ -25,6 +25,9 @@ public final class WorkerCalls {
      */
     private static final long HEARTBEAT_MS = Long.getLong("ominix.sse.heartbeat.ms", 5_000);
 
+    /** The cancellation reason when the client closed its connection (HTTP status 499 in the access log). */
+    public static final String CLIENT_GONE = "client disconnected";
+
     private WorkerCalls() {}
 
     /** Waits for a job's result, rethrowing its failure as it was thrown. */
@@ -100,7 +103,7 @@ public final class WorkerCalls {
             } catch (RuntimeException e) {
                 if (sink == null) throw e; // nothing sent yet: a normal error response
                 if (isClientGone(e)) {
-                    cancel.cancel("client disconnected");
+                    cancel.cancel(CLIENT_GONE);
                     return;
                 }
                 // The stream is open: report the failure in-band, as the OpenAI API does.
