@@ -152,6 +152,7 @@ public final class ModelRoutes {
             throw ApiException.conflict("download_in_progress", "model '" + id + "' is still downloading; cancel it first");
         }
         store.delete(id);
-        Requests.sendJson(res, Json.object().put("id", id).put("deleted", true));
+        // "object" as OpenAI's ModelDeleted has it (the SDKs require it).
+        Requests.sendJson(res, Json.object().put("id", id).put("object", "model").put("deleted", true));
     }
 }

@@ -6,6 +6,8 @@ import ai.ominix.server.engine.AudioDecoder;
 import ai.ominix.server.engine.ModelHost;
 import ai.ominix.server.engine.ModelSlot;
 import ai.ominix.server.observe.RequestStats;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
@@ -31,6 +33,8 @@ import java.util.function.Consumer;
 public final class TranscriptionRoutes {
     /** Longest text field accepted in a multipart form. */
     private static final int MAX_FIELD_BYTES = 64 * 1024;
+    /** Most text parts accepted in one form (they are held in memory). */
+    private static final int MAX_FIELDS = 64;
 
     private final ModelHost host;
     private final AudioDecoder decoder;
@@ -133,6 +137,7 @@ public final class TranscriptionRoutes {
     private Input readMultipart(ServerRequest req) {
         ObjectNode fields = Json.object();
         Path file = null;
+        int textParts = 0;
         try {
             MultiPart parts = req.content().as(MultiPart.class);
             while (parts.hasNext()) {
@@ -146,7 +151,19 @@ public final class TranscriptionRoutes {
                     }
                     case "file_path" -> throw ApiException.badRequest("invalid_parameter", "file_path",
                             "'file_path' is for JSON requests; multipart requests upload the audio in 'file'");
-                    default -> fields.put(part.name(), readField(part));
+                    default -> {
+                        if (++textParts > MAX_FIELDS) {
+                            throw ApiException.badRequest("invalid_multipart", null, "more than " + MAX_FIELDS + " form fields");
+                        }
+                        String value = readField(part);
+                        // "name[]" parts repeat (OpenAI SDKs send lists that way): keep them all.
+                        if (part.name().endsWith("[]")) {
+                            JsonNode list = fields.get(part.name());
+                            (list instanceof ArrayNode a ? a : fields.putArray(part.name())).add(value);
+                        } else {
+                            fields.put(part.name(), value);
+                        }
+                    }
                 }
             }
         } catch (ApiException | RequestException | HttpException e) {
