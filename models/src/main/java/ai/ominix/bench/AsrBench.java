@@ -136,11 +136,13 @@ public final class AsrBench {
             // KV cache read per step (f32 keys + values) at the average context of the decode
             double kvBytes = 2.0 * c.text().layers() * c.text().kvHeads() * c.text().headDim() * 4
                     * (r.promptTokens() + r.decodeTokens() / 2.0);
-            double bound = bandwidth / (weightBytes + kvBytes);
+            // the PyTorch reference holds the decoder dequantized to f32: 4 bytes per parameter
+            double bytes = r.engine().startsWith("java") ? weightBytes : 4.0 * decoderParams(c);
+            double bound = bandwidth / (bytes + kvBytes);
             double decodeRate = r.decodeTokens() / r.decodeS();
             System.out.printf(Locale.ROOT, "| %s | %d s | %.2f | %.2f | %d | %.1f | %.2f | %.2f | %.0f %% | %.1f | %.3f | %.1f | %.2f |%n",
                     r.engine(), r.clipSeconds(), r.melS(), r.encoderS(), r.promptTokens(), r.promptTokens() / r.prefillS(),
-                    decodeRate, bound, r.engine().startsWith("java") ? 100 * decodeRate / bound : Double.NaN, r.totalS(),
+                    decodeRate, bound, 100 * decodeRate / bound, r.totalS(),
                     r.totalS() / r.clipSeconds(), r.cpuS(), r.peakRssBytes() / (double) (1L << 30));
         }
     }
@@ -154,6 +156,15 @@ public final class AsrBench {
             }
         }
         return total;
+    }
+
+    /** Parameters of the decoder (embedding, attention, MLP, norms). */
+    static long decoderParams(Qwen3AsrConfig c) {
+        Qwen3AsrConfig.Text t = c.text();
+        long q = (long) t.heads() * t.headDim();
+        long kv = (long) t.kvHeads() * t.headDim();
+        long layer = t.hidden() * (2 * q + 2 * kv) + 3L * t.hidden() * t.intermediate() + 2L * t.hidden() + 2L * t.headDim();
+        return (long) t.vocabSize() * t.hidden() + t.layers() * layer + t.hidden();
     }
 
     /** The real model dimensions (qwen3-asr.md §1) with the real token ids. */
