@@ -20,10 +20,15 @@ import java.util.Optional;
  * {@code normalize_audio_input} does (channel mean, resample, divide by the peak if it exceeds 1,
  * clip to [-1, 1]).
  *
- * <p>The format is chosen from the bytes only (see {@link FormatSniffer}). Decoding streams: the
- * native-rate PCM is mixed down and resampled as it is produced, so the heap peak is about twice
- * the 16 kHz result. Every problem with the bytes is an {@link AudioFormatException}; an
- * {@link UncheckedIOException} means the source itself could not be read.
+ * <p>Formats: WAV (PCM 8–32 bit, float 32/64, A-law, µ-law, WAVE_FORMAT_EXTENSIBLE), FLAC, MP3
+ * (MPEG-1/2/2.5 layers I–III, LAME/Xing gapless trimming), M4A/MP4 AAC, Ogg Vorbis, Ogg Opus and
+ * WebM Opus, chosen from the bytes only (see {@link FormatSniffer}), never from a name.
+ *
+ * <p>Decoding streams: the native-rate PCM is mixed down and resampled as it is produced; the heap
+ * peak is the 16 kHz result when the container states the length, twice that otherwise. Decoding
+ * runs under a watchdog ({@link DecodeWatchdog}) so a stalled or looping decoder cannot hang the
+ * caller. Every problem with the bytes is an {@link AudioFormatException}; an
+ * {@link UncheckedIOException} means the source itself could not be read. Thread-safe.
  */
 public final class AudioLoader {
 

@@ -66,8 +66,8 @@ final class DecodeWatchdog {
                     lastChange = now;
                 } else if (now - lastChange > TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS)) {
                     abandon(in, worker);
-                    throw new AudioFormatException("corrupt " + format + " stream: the decoder made no progress for "
-                            + STALL_MILLIS / 1000 + " s");
+                    throw new AudioFormatException("corrupt or stalled " + format + " stream: no progress for "
+                            + STALL_MILLIS + " ms");
                 }
             }
         }

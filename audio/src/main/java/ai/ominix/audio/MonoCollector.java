@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * The decode pipeline's end: mixes each frame down to mono (channel mean), resamples to the target
- * rate on the fly and keeps the result in fixed-size blocks, so the peak heap of a load is about
- * twice the 16 kHz float size (the blocks plus the final array), never the native-rate PCM.
+ * rate on the fly and stores the result, never the native-rate PCM. When the container states the
+ * length, the result array is allocated once at its final size (heap ≈ 1× the 16 kHz floats);
+ * otherwise samples go to fixed-size blocks that are joined at the end (≈ 2×).
  */
 final class MonoCollector implements PcmSink {
 
@@ -26,6 +27,9 @@ final class MonoCollector implements PcmSink {
     private int sampleRate;
     private float[] mono = new float[0];
     private Resampler resampler;
+    /** The result, allocated up front when the length is announced; blocks take any excess. */
+    private float[] direct;
+    private int directLen;
     private volatile long framesIn;
 
     MonoCollector(int targetRate) {
@@ -51,6 +55,19 @@ final class MonoCollector implements PcmSink {
         this.channels = channels;
         if (sampleRate != targetRate) {
             resampler = new Resampler(sampleRate, targetRate, this::append);
+        }
+    }
+
+    @Override
+    public void expectFrames(long frames) {
+        long expected = resampler == null ? frames : Resampler.outputLength(frames, sampleRate, targetRate);
+        if (direct != null || total > 0 || expected <= 0 || expected > MAX_SAMPLES) {
+            return;
+        }
+        try {
+            direct = new float[(int) expected];
+        } catch (OutOfMemoryError e) {
+            direct = null; // a header claiming more than the heap holds: collect in blocks instead
         }
     }
 
@@ -100,6 +117,13 @@ final class MonoCollector implements PcmSink {
             throw new AudioFormatException("audio longer than " + MAX_SAMPLES / targetRate / 3600 + " hours");
         }
         total += n;
+        if (direct != null && directLen < direct.length) {
+            int c = Math.min(n, direct.length - directLen);
+            System.arraycopy(x, off, direct, directLen, c);
+            directLen += c;
+            off += c;
+            n -= c;
+        }
         while (n > 0) {
             int c = Math.min(n, BLOCK - blockLen);
             System.arraycopy(x, off, block, blockLen, c);
@@ -122,15 +146,21 @@ final class MonoCollector implements PcmSink {
         if (resampler != null) {
             resampler.flush();
         }
-        float[] result = new float[(int) total];
-        int at = 0;
-        for (float[] b : blocks) {
-            System.arraycopy(b, 0, result, at, BLOCK);
-            at += BLOCK;
+        float[] result;
+        if (direct != null && total == direct.length) {
+            result = direct;
+        } else {
+            result = direct == null ? new float[(int) total] : java.util.Arrays.copyOf(direct, (int) total);
+            int at = directLen;
+            for (float[] b : blocks) {
+                System.arraycopy(b, 0, result, at, BLOCK);
+                at += BLOCK;
+            }
+            System.arraycopy(block, 0, result, at, blockLen);
         }
         blocks.clear();
-        System.arraycopy(block, 0, result, at, blockLen);
         block = null;
+        direct = null;
         normalise(result);
         return result;
     }
@@ -138,7 +168,10 @@ final class MonoCollector implements PcmSink {
     static void normalise(float[] x) {
         float peak = 0;
         for (float v : x) {
-            peak = Math.max(peak, Math.abs(v));
+            float a = Math.abs(v);
+            if (a > peak) { // NaN never compares greater
+                peak = a;
+            }
         }
         float scale = peak > 1f && Float.isFinite(peak) ? 1f / peak : 1f;
         for (int i = 0; i < x.length; i++) {

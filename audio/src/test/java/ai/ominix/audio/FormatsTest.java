@@ -32,7 +32,7 @@ class FormatsTest {
 
     static Stream<Arguments> cases() {
         Stream.Builder<Arguments> b = Stream.builder();
-        for (Codec codec : new Codec[] {Codec.FLAC, Codec.MP3, Codec.M4A, Codec.OGG_VORBIS, Codec.OGG_OPUS}) {
+        for (Codec codec : new Codec[] {Codec.FLAC, Codec.MP3, Codec.M4A, Codec.OGG_VORBIS, Codec.OGG_OPUS, Codec.WEBM_OPUS}) {
             for (int rate : new int[] {8000, 16000, 22050, 44100, 48000}) {
                 for (int ch = 1; ch <= 2; ch++) {
                     b.add(Arguments.of(codec, rate, ch));
@@ -73,5 +73,51 @@ class FormatsTest {
                 assertArrayEquals(decoded, streamed, "stream and file decode alike");
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = Codec.class, names = {"WAV", "FLAC", "MP3", "M4A", "OGG_VORBIS", "OGG_OPUS", "WEBM_OPUS"})
+    void probeReportsFormatRateChannelsAndDuration(Codec codec) {
+        Path file = Fixtures.encode(speech, codec, 44_100, 2);
+        AudioInfo info = AudioLoader.probe(file);
+        double seconds = AudioLoader.load16kMono(Fixtures.encode(speech, Codec.WAV, 44_100, 2)).length / 16_000.0;
+        String expectedFormat = switch (codec) {
+            case WAV -> "wav";
+            case FLAC -> "flac";
+            case MP3 -> "mp3";
+            case M4A -> "m4a/aac";
+            case OGG_VORBIS -> "ogg/vorbis";
+            case OGG_OPUS -> "ogg/opus";
+            case WEBM_OPUS -> "webm/opus";
+        };
+        assertEquals(expectedFormat, info.format());
+        assertEquals(2, info.channels());
+        boolean opus = codec == Codec.OGG_OPUS || codec == Codec.WEBM_OPUS;
+        assertEquals(opus ? 48_000 : 44_100, info.sampleRate());
+        if (codec == Codec.OGG_VORBIS || opus) {
+            assertTrue(Double.isNaN(info.durationSeconds()), "duration needs a full scan: not probed");
+        } else {
+            assertEquals(seconds, info.durationSeconds(), 0.002);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void flac24BitIsBitExact() {
+        Path wav24 = Fixtures.ffmpeg(speech, "speech-48k-s24.wav", "-ar", "48000", "-c:a", "pcm_s24le");
+        Path flac24 = Fixtures.ffmpeg(wav24, "speech-48k-s24.flac", "-c:a", "flac", "-sample_fmt", "s32");
+        assertArrayEquals(AudioLoader.load16kMono(wav24), AudioLoader.load16kMono(flac24));
+    }
+
+    @org.junit.jupiter.api.Test
+    void mp3WithoutLameTagKeepsTheCodecDelay() {
+        float[] reference = AudioLoader.load16kMono(Fixtures.encode(speech, Codec.WAV, 44_100, 1));
+        Path bare = Fixtures.ffmpeg(Fixtures.encode(speech, Codec.WAV, 44_100, 1), "speech-44k-noxing.mp3",
+                "-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0");
+        float[] decoded = AudioLoader.load16kMono(bare);
+        // without the tag nothing says how much to trim: LAME's 576 + the decoder's 529 samples remain
+        int expectedLag = (int) Math.round((576 + 529) * 16_000 / 44_100.0);
+        int lag = Signals.bestLag(reference, decoded, 800);
+        assertTrue(Math.abs(lag - expectedLag) <= 1, "lag " + lag);
+        assertTrue(Signals.correlation(reference, decoded, lag) > 0.99);
     }
 }

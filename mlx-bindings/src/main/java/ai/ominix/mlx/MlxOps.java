@@ -104,6 +104,28 @@ public final class MlxOps {
         return call("mlx_astype", (r, m, s) -> COps.mlx_astype(r, a.handle(), dtype.code(), s));
     }
 
+    /**
+     * {@code a}, but computed only after {@code after}: MLX's {@code depends}. Orders work in the
+     * lazy graph without an evaluation, e.g. so that a large temporary is not made early.
+     */
+    public MlxArray dependsOn(MlxArray a, MlxArray after) {
+        try (Arena m = Arena.ofConfined()) {
+            MemorySegment inputs = vector(m, List.of(a));
+            MemorySegment deps = vector(m, List.of(after));
+            MemorySegment out = m.allocate(CTypes.mlx_vector_array);
+            try {
+                MlxLibrary.check(COps.mlx_depends(out, inputs, deps), "mlx_depends");
+                MemorySegment slot = m.allocate(CTypes.mlx_array);
+                MlxLibrary.check(CVector.mlx_vector_array_get(slot, out, 0), "mlx_vector_array_get");
+                return MlxArray.adopt(slot);
+            } finally {
+                CVector.mlx_vector_array_free(out);
+                CVector.mlx_vector_array_free(inputs);
+                CVector.mlx_vector_array_free(deps);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ creation and layout
 
     public MlxArray zeros(MlxDType dtype, int... shape) {

@@ -90,6 +90,25 @@ public final class Qwen3AsrCheckpointWriter {
         Files.writeString(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(configJson(json, spec)));
     }
 
+    /** Bytes of tensor data {@link #write} produces (headers excluded): what a disk-space check needs. */
+    public static long weightBytes(Spec spec) {
+        long total = 0;
+        for (Entry e : entries(spec)) total += bytes(e, spec);
+        return total;
+    }
+
+    /** {@code generation_config.json} and {@code preprocessor_config.json} as the released checkpoints ship them. */
+    public static void writeSideFiles(Path dir, int imEndId, int endOfTextId) throws IOException {
+        Files.writeString(dir.resolve("generation_config.json"),
+                "{\"do_sample\": false, \"eos_token_id\": [" + imEndId + ", " + endOfTextId + "], \"pad_token_id\": "
+                        + endOfTextId + "}\n");
+        Files.writeString(dir.resolve("preprocessor_config.json"),
+                "{\"chunk_length\": 30, \"feature_extractor_type\": \"WhisperFeatureExtractor\", \"feature_size\": 128,"
+                        + " \"hop_length\": 160, \"n_fft\": 400, \"padding_side\": \"right\", \"padding_value\": 0.0,"
+                        + " \"processor_class\": \"Qwen3ASRProcessor\", \"return_attention_mask\": true,"
+                        + " \"sampling_rate\": 16000}\n");
+    }
+
     private static String shardName(int i, int shards) {
         return shards == 1 ? "model.safetensors" : String.format("model-%05d-of-%05d.safetensors", i + 1, shards);
     }

@@ -1,12 +1,14 @@
 package ai.ominix.server;
 
 import ai.ominix.engine.ModelLoadException;
+import ai.ominix.server.cli.BenchCommand;
 import ai.ominix.server.cli.ChatCommand;
 import ai.ominix.server.cli.CliException;
 import ai.ominix.server.cli.ModelsCommand;
 import ai.ominix.server.cli.PullCommand;
 import ai.ominix.server.cli.RmCommand;
 import ai.ominix.server.cli.ServeCommand;
+import ai.ominix.server.cli.ServiceCommand;
 import ai.ominix.server.cli.TranscribeCommand;
 import ai.ominix.server.http.ApiException;
 import ai.ominix.server.hub.HubException;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ominix", mixinStandardHelpOptions = true, version = "ominix 0.1.0",
         description = "Local OpenAI-compatible speech-to-text (Qwen3-ASR) and chat (MiniCPM-SALA) server.",
         subcommands = {ServeCommand.class, TranscribeCommand.class, ChatCommand.class, PullCommand.class,
-                ModelsCommand.class, RmCommand.class, CommandLine.HelpCommand.class})
+                ModelsCommand.class, RmCommand.class, ServiceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -43,6 +45,7 @@ public final class Main implements Runnable {
                 case ModelLoadException m -> m.getMessage();
                 case HubException h -> h.getMessage();
                 case IllegalArgumentException i -> i.getMessage();
+                case IllegalStateException i -> i.getMessage();
                 default -> {
                     e.printStackTrace(System.err);
                     yield e.toString();

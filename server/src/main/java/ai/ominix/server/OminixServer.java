@@ -8,11 +8,17 @@ import ai.ominix.server.http.ChatRoutes;
 import ai.ominix.server.http.ErrorResponses;
 import ai.ominix.server.http.FilePathPolicy;
 import ai.ominix.server.http.ModelRoutes;
+import ai.ominix.server.http.Requests;
 import ai.ominix.server.http.TranscriptionRoutes;
 import ai.ominix.server.http.Uploads;
 import ai.ominix.server.hub.DownloadJob;
 import ai.ominix.server.hub.Downloads;
 import ai.ominix.server.hub.HubClient;
+import ai.ominix.server.observe.AccessLog;
+import ai.ominix.server.observe.ApiKeyFilter;
+import ai.ominix.server.observe.CorsFilter;
+import ai.ominix.server.observe.Draining;
+import ai.ominix.server.observe.ServerMetrics;
 import ai.ominix.server.store.ModelMetadata;
 import ai.ominix.server.store.ModelStore;
 import io.helidon.webserver.WebServer;
@@ -35,18 +41,27 @@ public final class OminixServer implements AutoCloseable {
     /** The pluggable pieces: engines, compute backend, audio decoding. */
     public record Parts(EngineLoaders loaders, ModelHost.BackendProvider backends, AudioDecoder audio) {}
 
+    /** How long shutdown lets requests in flight finish before cancelling them. */
+    private static final long GRACE_MILLIS = Long.getLong("ominix.shutdown.grace.ms", 10_000);
+
     private final WebServer web;
     private final ModelHost host;
     private final ModelStore store;
     private final Downloads downloads;
     private final Uploads uploads;
+    private final Draining draining;
+    private final ServerMetrics metrics;
+    private boolean closed;
 
-    private OminixServer(WebServer web, ModelHost host, ModelStore store, Downloads downloads, Uploads uploads) {
+    private OminixServer(WebServer web, ModelHost host, ModelStore store, Downloads downloads, Uploads uploads,
+                         Draining draining, ServerMetrics metrics) {
         this.web = web;
         this.host = host;
         this.store = store;
         this.downloads = downloads;
         this.uploads = uploads;
+        this.draining = draining;
+        this.metrics = metrics;
     }
 
     /**
@@ -67,7 +82,14 @@ public final class OminixServer implements AutoCloseable {
         Uploads uploads = new Uploads(env.ominixHome().resolve("tmp"), uploadLimit);
         FilePathPolicy filePaths = new FilePathPolicy(opt.effectiveFilePathDirs(env.userHome()));
 
+        ServerMetrics metrics = new ServerMetrics(host, downloads);
+        Draining draining = new Draining();
         HttpRouting.Builder routing = HttpRouting.builder();
+        routing.addFilter(new AccessLog(metrics));
+        routing.addFilter(draining);
+        if (!opt.corsOrigins().isEmpty()) routing.addFilter(new CorsFilter(opt.corsOrigins()));
+        if (opt.apiKey() != null && !opt.apiKey().isBlank()) routing.addFilter(new ApiKeyFilter(opt.apiKey()));
+        routing.get("/metrics", (req, res) -> Requests.sendText(res, "text/plain; version=0.0.4; charset=utf-8", metrics.render()));
         new ModelRoutes(host, store, downloads).register(routing);
         new TranscriptionRoutes(host, parts.audio(), uploads, filePaths).register(routing);
         new ChatRoutes(host, opt.chatDefaults()).register(routing);
@@ -90,7 +112,8 @@ public final class OminixServer implements AutoCloseable {
         LOG.info("listening on http://" + opt.host() + ":" + web.port() + " (models: " + opt.modelsDir() + ")");
         ModelResolver resolver = new ModelResolver(store, downloads, pullProgress);
         host.startLoading(opt.asrModel(), opt.chatModel(), resolver::resolve);
-        return new OminixServer(web, host, store, downloads, uploads);
+        downloads.resumePending();
+        return new OminixServer(web, host, store, downloads, uploads, draining, metrics);
     }
 
     public int port() {
@@ -113,10 +136,32 @@ public final class OminixServer implements AutoCloseable {
         return uploads;
     }
 
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Graceful stop (SIGTERM): new requests get 503, those in flight may finish within the grace
+     * period, the rest are cancelled; running downloads are stopped and recorded so that the next
+     * start resumes them.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            if (!draining.drain(GRACE_MILLIS)) {
+                LOG.warning("grace period over with " + draining.inFlight() + " request(s) in flight; cancelling them");
+                host.cancelAll("server shutting down");
+                draining.drain(2_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            host.cancelAll("server shutting down");
+        }
         web.stop();
-        downloads.close();
+        downloads.stopAll(true);
         host.close();
+        LOG.info("stopped");
     }
 }

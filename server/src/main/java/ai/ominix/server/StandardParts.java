@@ -2,7 +2,7 @@ package ai.ominix.server;
 
 import ai.ominix.audio.AudioFormatException;
 import ai.ominix.audio.AudioLoader;
-import ai.ominix.engine.ModelLoadException;
+import ai.ominix.kernel.Backends;
 import ai.ominix.server.engine.AudioDecoder;
 import ai.ominix.server.engine.EngineLoaders;
 import ai.ominix.server.engine.ModelHost;
@@ -27,9 +27,8 @@ public final class StandardParts {
         };
     }
 
+    /** {@code auto|cpu|mlx}; the CPU backend uses every core. */
     public static ModelHost.BackendProvider backends() {
-        return kind -> {
-            throw new ModelLoadException("no compute backend is available in this build yet (requested '" + kind + "')");
-        };
+        return kind -> Backends.open(kind, 0);
     }
 }

@@ -151,6 +151,9 @@ class ChatApiTest {
                 {"{\"model\": \"" + "m".repeat(5000) + "\", \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}", "invalid_parameter", "model"},
                 {"{\"messages\": [{\"role\": \"user\", \"content\": \"" + "w ".repeat(5000) + "\"}]}", "context_length_exceeded", "messages"},
                 {"[".repeat(5000), "invalid_json", null},
+                {"{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"tools\": [{\"type\": \"function\"}]}", "unsupported_parameter", "tools"},
+                {"{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"response_format\": {\"type\": \"json_object\"}}", "unsupported_parameter", "response_format"},
+                {"{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"logprobs\": true}", "unsupported_parameter", "logprobs"},
         };
         for (String[] c : cases) {
             HttpResponse<String> r = s.postJson("/v1/chat/completions", c[0]);

@@ -136,6 +136,23 @@ class ModelDownloadTest {
     }
 
     @Test
+    void aStalledConnectionIsAbandonedAndResumed() throws Exception {
+        Path r = hub.repo("acme/Stally");
+        Files.writeString(r.resolve("config.json"), "{\"model_type\": \"minicpm_sala\"}");
+        byte[] w = random(400_000, 8);
+        Files.write(r.resolve("model.safetensors"), w);
+        hub.stallOnce.add("model.safetensors");
+        long t0 = System.nanoTime();
+        s.postJson("/v1/models/download", "{\"repo_id\": \"acme/Stally\"}");
+        JsonNode j = awaitDownload("Stally");
+        assertEquals("completed", j.path("status").asText(), j.toString());
+        assertTrue(System.nanoTime() - t0 < 15_000_000_000L, "gave up on the silent connection quickly");
+        assertArrayEquals(w, Files.readAllBytes(s.modelsDir.resolve("Stally/model.safetensors")));
+        assertTrue(hub.log.stream().anyMatch(l -> l.contains("acme/Stally/model.safetensors") && l.contains("range=bytes=200000-")),
+                hub.log.toString());
+    }
+
+    @Test
     void wrongSha256FailsCleanly() throws Exception {
         Path r = hub.repo("acme/Corrupt");
         Files.writeString(r.resolve("config.json"), "{\"model_type\": \"minicpm_sala\"}");
@@ -204,6 +221,22 @@ class ModelDownloadTest {
             assertEquals(404, s.delete("/v1/models/download/Big").statusCode());
         } finally {
             hub.slowMs = 0;
+        }
+    }
+
+    @Test
+    void serveWithARepoIdPullsItFirst() throws Exception {
+        Path r = hub.repo("mlx-community/Pulled-ASR");
+        Files.writeString(r.resolve("config.json"), "{\"model_type\": \"qwen3_asr\"}");
+        Files.write(r.resolve("model.safetensors"), random(50_000, 7));
+        try (TestServer t = TestServer.builder(tmp.resolve("pull-on-serve")).models(false, false)
+                .asrSpec("mlx-community/Pulled-ASR").env("HF_ENDPOINT", hub.endpoint()).env("HF_TOKEN", "hf_secret").start()) {
+            t.awaitReady();
+            JsonNode h = TestServer.json(t.get("/health"));
+            assertEquals("ok", h.path("status").asText(), h.toString());
+            assertEquals("Pulled-ASR", h.at("/models/asr/id").asText());
+            assertEquals("mlx-community/Pulled-ASR", h.at("/models/asr/repo_id").asText());
+            assertTrue(Files.isRegularFile(t.modelsDir.resolve("Pulled-ASR/model.safetensors")));
         }
     }
 

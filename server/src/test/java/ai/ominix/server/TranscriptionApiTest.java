@@ -188,6 +188,20 @@ class TranscriptionApiTest {
     }
 
     @Test
+    void slowStreamsCarryHeartbeatsThatClientsIgnore() throws Exception {
+        s.asr.delayPerSegmentMs = 700;
+        try {
+            HttpResponse<String> r = upload(wavForm(2).field("stream", "true"));
+            assertEquals(200, r.statusCode());
+            assertTrue(r.body().lines().anyMatch(l -> l.startsWith(":")), "a comment line: " + r.body());
+            List<String> data = ChatApiTest.sseData(r.body());
+            assertEquals("second 1 second 2", TestServer.JSON.readTree(data.getLast()).path("text").asText());
+        } finally {
+            s.asr.delayPerSegmentMs = 0;
+        }
+    }
+
+    @Test
     void streamingSendsDeltasThenDone() throws Exception {
         HttpResponse<String> r = upload(wavForm(2.2).field("stream", "true"));
         assertEquals(200, r.statusCode(), r.body());

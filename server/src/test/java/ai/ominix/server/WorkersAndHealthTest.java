@@ -46,6 +46,9 @@ class WorkersAndHealthTest {
             assertEquals("model_not_loaded", TestServer.json(r).at("/error/code").asText());
             assertTrue(r.headers().firstValue("Retry-After").isPresent());
             assertEquals(200, s.get("/v1/models").statusCode());
+            // The model being loaded cannot be deleted from under the loader.
+            for (int i = 0; i < 200 && !s.server.host().uses(s.modelsDir.resolve("tiny-asr")); i++) Thread.sleep(10);
+            assertEquals(409, s.delete("/v1/models/tiny-asr").statusCode());
 
             gate.countDown();
             s.awaitReady();

@@ -9,7 +9,8 @@ public enum Container {
     MP3("mp3", Mp3Decoder::new),
     MP4_AAC("m4a/aac", Mp4AacDecoder::new),
     OGG_VORBIS("ogg/vorbis", OggVorbisDecoder::new),
-    OGG_OPUS("ogg/opus", OggOpusDecoder::new);
+    OGG_OPUS("ogg/opus", OggOpusDecoder::new),
+    WEBM_OPUS("webm/opus", WebmDecoder::new);
 
     private final String displayName;
     private final Supplier<Decoder> decoder;

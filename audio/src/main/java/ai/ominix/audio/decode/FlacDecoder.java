@@ -48,6 +48,9 @@ final class FlacDecoder implements Decoder {
         int channels = si.getChannels();
         sink.format(si.getSampleRate(), channels);
         long total = si.getTotalSamples();
+        if (total > 0) {
+            sink.expectFrames(total);
+        }
         float[] out = new float[0];
         while (total == 0 || flac.getSamplesDecoded() < total) {
             Frame frame = flac.readNextFrame();

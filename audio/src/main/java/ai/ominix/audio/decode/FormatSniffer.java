@@ -59,6 +59,10 @@ public final class FormatSniffer {
         if (isMpegAudioHeader(head, 0)) {
             return Container.MP3;
         }
+        if (head.length >= 4 && (head[0] & 0xFF) == 0x1A && (head[1] & 0xFF) == 0x45 && (head[2] & 0xFF) == 0xDF
+                && (head[3] & 0xFF) == 0xA3) {
+            return Container.WEBM_OPUS;
+        }
         throw unsupported(head, null);
     }
 
@@ -67,6 +71,9 @@ public final class FormatSniffer {
             throw new AudioFormatException("truncated Ogg stream (" + head.length + " bytes)");
         }
         int packetStart = 27 + (head[26] & 0xFF);
+        if (head.length < Math.min(PEEK, packetStart + 8)) {
+            throw new AudioFormatException("truncated Ogg stream (" + head.length + " bytes)");
+        }
         if (startsWith(head, packetStart, "OpusHead")) {
             return Container.OGG_OPUS;
         }
@@ -97,7 +104,7 @@ public final class FormatSniffer {
         return new AudioFormatException("not a supported audio file: "
                 + (where == null ? "starts with" : where + " come") + " bytes '" + quote(head, 4) + "'"
                 + (kind == null ? "" : " (" + kind + ")")
-                + "; supported: WAV, FLAC, MP3, M4A/MP4 (AAC), Ogg Vorbis, Ogg Opus");
+                + "; supported: WAV, FLAC, MP3, M4A/MP4 (AAC), Ogg Vorbis, Ogg Opus, WebM Opus");
     }
 
     /** A name for well-known non-audio or unsupported signatures. */
@@ -107,8 +114,6 @@ public final class FormatSniffer {
         if (startsWith(h, 0, "\u0089PNG")) return "PNG image";
         if (startsWith(h, 0, "GIF8")) return "GIF image";
         if (h.length >= 3 && (h[0] & 0xFF) == 0xFF && (h[1] & 0xFF) == 0xD8 && (h[2] & 0xFF) == 0xFF) return "JPEG image";
-        if (h.length >= 4 && (h[0] & 0xFF) == 0x1A && (h[1] & 0xFF) == 0x45 && (h[2] & 0xFF) == 0xDF
-                && (h[3] & 0xFF) == 0xA3) return "WebM/Matroska, which is not supported";
         if (startsWith(h, 0, "RIFF")) return "RIFF but not WAVE";
         if (startsWith(h, 0, "RIFX")) return "big-endian RIFX WAV, which is not supported";
         if (startsWith(h, 0, "RF64")) return "RF64 WAV, which is not supported";

@@ -63,6 +63,9 @@ final class Mp3Decoder implements Decoder {
                     channels = pcm.getChannelCount();
                     rate = pcm.getSampleFrequency();
                     sink.format(rate, channels);
+                    if (tag != null && tag.sampleCount() >= 0) {
+                        sink.expectFrames(tag.sampleCount());
+                    }
                 } else if (h.frequency() != rate) {
                     throw new AudioFormatException("MP3 stream changes sample rate (" + rate + " -> "
                             + h.frequency() + " Hz)");

@@ -10,7 +10,6 @@ import net.sourceforge.jaad.mp4.api.Track;
 import net.sourceforge.jaad.mp4.api.Type;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,44 +49,107 @@ final class Mp4AacDecoder implements Decoder {
                     throw new AudioFormatException("corrupt M4A: the AAC track has no decoder configuration");
                 }
                 net.sourceforge.jaad.aac.Decoder aac = net.sourceforge.jaad.aac.Decoder.create(config);
-                TrimmingSink[] sinkRef = new TrimmingSink[1];
-                float[][] buf = {new float[0]};
-                int[] format = new int[2];
-                while (track.hasMoreFrames()) {
-                    Frame frame = track.readNextFrame();
-                    if (frame == null) {
-                        break;
-                    }
-                    aac.decodeFrame(frame.getData(), (channels, length, rate) -> {
-                        int nc = channels.size();
-                        if (format[0] == 0) {
-                            format[0] = rate;
-                            format[1] = nc;
-                            sinkRef[0] = new TrimmingSink(out, edit.skipFrames(rate));
-                            sinkRef[0].format(rate, nc);
-                            if (edit.frames(rate) >= 0) {
-                                sinkRef[0].limit(edit.frames(rate));
-                            }
-                        } else if (format[0] != rate || format[1] != nc) {
-                            throw new AudioFormatException("AAC stream changes format mid-way");
-                        }
-                        if (buf[0].length < length * nc) {
-                            buf[0] = new float[length * nc];
-                        }
-                        float[] b = buf[0];
-                        for (int c = 0; c < nc; c++) {
-                            float[] ch = channels.get(c);
-                            for (int i = 0, j = c; i < length; i++, j += nc) {
-                                // JAAD's channel arrays may be longer than the frame; index as its SampleBuffer does
-                                b[j] = ch[(int) ((long) ch.length * i / length)] / 32768f;
-                            }
-                        }
-                        sinkRef[0].write(b, 0, length);
-                    });
-                }
+                new FrameLoop(track, aac, edit, out).run();
             }
             return null;
         });
+    }
+
+    /**
+     * Decodes frame by frame. JAAD throws on some valid frames (e.g. an ArrayIndexOutOfBounds at a
+     * spectral value of 8191, the largest AAC allows: 2 of 25,841 frames in a 10-minute ffmpeg
+     * encode), so an undecodable frame is concealed with silence of the same length, as FFmpeg
+     * does; more than 1 % of them (at least 2) means the file is corrupt.
+     */
+    private static final class FrameLoop {
+        private final AudioTrack track;
+        private final net.sourceforge.jaad.aac.Decoder aac;
+        private final Mp4EditList edit;
+        private final PcmSink out;
+        private TrimmingSink sink;
+        private int rate, channels, frameLength;
+        private float[] buf = new float[0];
+        private long frames, failures, pendingSilence;
+
+        FrameLoop(AudioTrack track, net.sourceforge.jaad.aac.Decoder aac, Mp4EditList edit, PcmSink out) {
+            this.track = track;
+            this.aac = aac;
+            this.edit = edit;
+            this.out = out;
+        }
+
+        void run() throws IOException {
+            while (track.hasMoreFrames()) {
+                Frame frame = track.readNextFrame();
+                if (frame == null) {
+                    break;
+                }
+                frames++;
+                try {
+                    aac.decodeFrame(frame.getData(), this::accept);
+                } catch (AudioFormatException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    failures++;
+                    if (failures > 1 && failures * 100 > Math.max(frames, 200)) {
+                        throw new AudioFormatException("corrupt M4A: " + failures + " of the first " + frames
+                                + " AAC frames are undecodable (" + e + ")", e);
+                    }
+                    if (sink == null) {
+                        pendingSilence++;
+                    } else {
+                        silence(1);
+                    }
+                }
+            }
+            if (sink == null) {
+                throw new AudioFormatException("corrupt M4A: none of its " + frames + " AAC frames decodes");
+            }
+            if (failures > 1 && failures * 100 > frames) {
+                throw new AudioFormatException("corrupt M4A: " + failures + " of " + frames + " AAC frames are undecodable");
+            }
+        }
+
+        private void accept(List<float[]> pcm, int length, int frameRate) {
+            int nc = pcm.size();
+            if (sink == null) {
+                rate = frameRate;
+                channels = nc;
+                frameLength = length;
+                sink = new TrimmingSink(out, edit.skipFrames(rate));
+                sink.format(rate, nc);
+                if (edit.frames(rate) >= 0) {
+                    sink.limit(edit.frames(rate));
+                    sink.expectFrames(edit.frames(rate));
+                }
+                silence(pendingSilence);
+            } else if (rate != frameRate || channels != nc) {
+                throw new AudioFormatException("AAC stream changes format mid-way");
+            }
+            ensure(length * nc);
+            for (int c = 0; c < nc; c++) {
+                float[] ch = pcm.get(c);
+                for (int i = 0, j = c; i < length; i++, j += nc) {
+                    // JAAD's channel arrays may be longer than the frame; index as its SampleBuffer does
+                    buf[j] = ch[(int) ((long) ch.length * i / length)] / 32768f;
+                }
+            }
+            sink.write(buf, 0, length);
+        }
+
+        private void silence(long count) {
+            ensure(frameLength * channels);
+            java.util.Arrays.fill(buf, 0, frameLength * channels, 0f);
+            for (long k = 0; k < count; k++) {
+                sink.write(buf, 0, frameLength);
+            }
+        }
+
+        private void ensure(int n) {
+            if (buf.length < n) {
+                buf = new float[n];
+            }
+        }
     }
 
     private static AudioTrack audioTrack(MP4Container container) {
@@ -114,9 +176,7 @@ final class Mp4AacDecoder implements Decoder {
         }
         Path tmp = Files.createTempFile("ominix-audio-", ".m4a");
         try {
-            try (InputStream in = source.stream()) {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            }
+            Files.copy(source.stream(), tmp, StandardCopyOption.REPLACE_EXISTING); // the caller owns the stream
             return task.run(tmp);
         } finally {
             Files.deleteIfExists(tmp);

@@ -34,6 +34,11 @@ final class TrimmingSink implements PcmSink {
     }
 
     @Override
+    public void expectFrames(long frames) {
+        sink.expectFrames(frames);
+    }
+
+    @Override
     public void write(float[] samples, int offset, int frames) {
         if (skip > 0) {
             int s = (int) Math.min(skip, frames);

@@ -40,6 +40,9 @@ final class WavDecoder implements Decoder {
         Header h = readHeader(in);
         Format f = h.format;
         sink.format(f.sampleRate, f.channels);
+        if (h.sizeKnown()) {
+            sink.expectFrames(h.dataBytes / f.blockAlign);
+        }
         int framesPerRead = Math.max(1, (1 << 16) / f.blockAlign);
         byte[] bytes = new byte[framesPerRead * f.blockAlign];
         float[] samples = new float[framesPerRead * f.channels];

@@ -135,7 +135,15 @@ public final class Resampler {
         }
     }
 
+    /** Whether the Vector API is available (the JVM was started with it); else a scalar loop. */
+    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !Boolean.getBoolean("ominix.audio.scalar");
+
     private static float dot(float[] x, int xo, float[] h, int ho, int n) {
+        return VECTOR ? VectorDot.dot(x, xo, h, ho, n) : scalarDot(x, xo, h, ho, n);
+    }
+
+    static float scalarDot(float[] x, int xo, float[] h, int ho, int n) {
         float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
         int i = 0;
         for (; i + 3 < n; i += 4) {

@@ -147,6 +147,18 @@ public final class COps {
         }
     }
 
+    private static final MethodHandle mlx_depends = MlxLibrary.downcall("mlx_depends",
+            FunctionDescriptor.of(C_INT, C_POINTER, mlx_vector_array, mlx_vector_array));
+
+    /** {@code int mlx_depends(mlx_vector_array* res, const mlx_vector_array inputs, const mlx_vector_array dependencies)} */
+    public static int mlx_depends(MemorySegment res, MemorySegment inputs, MemorySegment dependencies) {
+        try {
+            return (int) mlx_depends.invokeExact(res, inputs, dependencies);
+        } catch (Throwable t) {
+            throw MlxLibrary.unexpected("mlx_depends", t);
+        }
+    }
+
     private static final MethodHandle mlx_zeros = MlxLibrary.downcall("mlx_zeros",
             FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_LONG, C_INT, mlx_stream));
 

@@ -32,11 +32,11 @@ public final class CSymbols {
             "mlx_fast_rms_norm", "mlx_fast_layer_norm", "mlx_fast_rope", "mlx_fast_scaled_dot_product_attention",
             "mlx_add", "mlx_subtract", "mlx_multiply", "mlx_divide",
             "mlx_maximum", "mlx_exp", "mlx_log", "mlx_sigmoid",
-            "mlx_erf", "mlx_negative", "mlx_astype", "mlx_zeros",
-            "mlx_contiguous", "mlx_reshape", "mlx_transpose_axes", "mlx_slice",
-            "mlx_slice_update", "mlx_concatenate_axis", "mlx_take_axis", "mlx_repeat_axis",
-            "mlx_sum_axis", "mlx_mean_axis", "mlx_max_axis", "mlx_logsumexp_axis",
-            "mlx_argmax_axis", "mlx_softmax_axis", "mlx_matmul", "mlx_addmm",
-            "mlx_quantize", "mlx_dequantize", "mlx_quantized_matmul", "mlx_conv1d",
-            "mlx_conv2d");
+            "mlx_erf", "mlx_negative", "mlx_astype", "mlx_depends",
+            "mlx_zeros", "mlx_contiguous", "mlx_reshape", "mlx_transpose_axes",
+            "mlx_slice", "mlx_slice_update", "mlx_concatenate_axis", "mlx_take_axis",
+            "mlx_repeat_axis", "mlx_sum_axis", "mlx_mean_axis", "mlx_max_axis",
+            "mlx_logsumexp_axis", "mlx_argmax_axis", "mlx_softmax_axis", "mlx_matmul",
+            "mlx_addmm", "mlx_quantize", "mlx_dequantize", "mlx_quantized_matmul",
+            "mlx_conv1d", "mlx_conv2d");
 }

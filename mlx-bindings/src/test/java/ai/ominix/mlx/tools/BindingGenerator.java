@@ -73,7 +73,7 @@ public final class BindingGenerator {
                 "mlx_fast_scaled_dot_product_attention"));
         SELECTION.put("ops.h", List.of(
                 "mlx_add", "mlx_subtract", "mlx_multiply", "mlx_divide", "mlx_maximum", "mlx_exp", "mlx_log",
-                "mlx_sigmoid", "mlx_erf", "mlx_negative", "mlx_astype", "mlx_zeros", "mlx_contiguous",
+                "mlx_sigmoid", "mlx_erf", "mlx_negative", "mlx_astype", "mlx_depends", "mlx_zeros", "mlx_contiguous",
                 "mlx_reshape", "mlx_transpose_axes", "mlx_slice", "mlx_slice_update", "mlx_concatenate_axis",
                 "mlx_take_axis", "mlx_repeat_axis", "mlx_sum_axis", "mlx_mean_axis", "mlx_max_axis",
                 "mlx_logsumexp_axis", "mlx_argmax_axis", "mlx_softmax_axis", "mlx_matmul", "mlx_addmm",

@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Scaled dot-product attention with an online (flash-style) softmax over blocks of keys, so memory
@@ -22,6 +23,8 @@ final class Attention {
     private static final int KEY_BLOCK = 128;
     private static final int MAX_ROWS = 32;
     private static final int MIN_KEYS_PER_SPLIT = 256;
+    /** From this many query rows per task, Q·Kᵀ and P·V run as small GEMMs instead of dot products. */
+    private static final int GEMM_ROWS = 8;
 
     private Attention() {}
 
@@ -126,13 +129,22 @@ final class Attention {
             if (causal) j1 = Math.min(j1, lk - lq + i0 + nq); // no row of this block sees keys past its last position
             for (int kb = j0; kb < j1; kb += KEY_BLOCK) {
                 int kn = Math.min(KEY_BLOCK, j1 - kb);
-                scores(b, kvh, i0, nq, rows, kb, kn, qs, s);
+                boolean gemm = rows >= GEMM_ROWS;
+                if (gemm) {
+                    scoresGemm(b, kvh, i0, nq, rows, kb, kn, qs, s);
+                } else {
+                    scores(b, kvh, i0, nq, rows, kb, kn, qs, s);
+                }
                 for (int r = 0; r < rows; r++) softmaxStep(s, r * KEY_BLOCK, kn, st, rows, r, o, r * dv, dv);
-                for (int j = 0; j < kn; j++) {
-                    long vrow = v.at(b, kvh, kb + j);
-                    for (int r = 0; r < rows; r++) {
-                        float p = s[r * KEY_BLOCK + j];
-                        if (p != 0f) axpy(p, v.seg, vrow, o, r * dv, dv);
+                if (gemm) {
+                    valuesGemm(b, kvh, rows, kb, kn, s, o);
+                } else {
+                    for (int j = 0; j < kn; j++) {
+                        long vrow = v.at(b, kvh, kb + j);
+                        for (int r = 0; r < rows; r++) {
+                            float p = s[r * KEY_BLOCK + j];
+                            if (p != 0f) axpy(p, v.seg, vrow, o, r * dv, dv);
+                        }
                     }
                 }
             }
@@ -149,6 +161,37 @@ final class Attention {
                 System.arraycopy(st, 0, partials, at + group * qb * dv, rows);
                 System.arraycopy(st, rows, partials, at + group * qb * dv + group * qb, rows);
             }
+        }
+
+        /** Scores of a block as one GEMM {@code Q·Kᵀ} (the key rows of the cache are the "weight" rows), then masks. */
+        private void scoresGemm(int b, int kvh, int i0, int nq, int rows, int kb, int kn, float[] qs, float[] s) {
+            RowMatrix keys = new DenseRows(k.seg, k.at(b, kvh, kb), 4L * k.s2, DType.F32, kn, d);
+            Gemm.run(null, rows, kn, d, Gemm.heapA(qs, 0, d, rows), keys, MemorySegment.ofArray(s), 0, KEY_BLOCK);
+            if (!causal && mask == null) return;
+            for (int r = 0; r < rows; r++) {
+                int i = i0 + r % nq, h = kvh * group + r / nq;
+                for (int j = 0; j < kn; j++) {
+                    int key = kb + j;
+                    if (causal && key > lk - lq + i) {
+                        s[r * KEY_BLOCK + j] = Float.NEGATIVE_INFINITY;
+                    } else if (mask != null) {
+                        s[r * KEY_BLOCK + j] += mask.seg.getAtIndex(Elements.F32,
+                                mask.offset + b * mask.s0 + h * mask.s1 + i * mask.s2 + key * maskJ);
+                    }
+                }
+            }
+        }
+
+        /** {@code o += P·V} for a block, as one GEMM with the value rows read in place. */
+        private void valuesGemm(int b, int kvh, int rows, int kb, int kn, float[] s, float[] o) {
+            float[] t = Scratch.ATTN_T.get(rows * dv);
+            Gemm.run(null, rows, dv, kn, Gemm.heapA(s, 0, KEY_BLOCK, rows),
+                    Gemm.kMajorB(v.seg, v.at(b, kvh, kb), v.s2), MemorySegment.ofArray(t), 0, dv);
+            int n = rows * dv, x = 0;
+            for (; x <= n - Vec.L; x += Vec.L) {
+                FloatVector.fromArray(Vec.F, o, x).add(FloatVector.fromArray(Vec.F, t, x)).intoArray(o, x);
+            }
+            for (; x < n; x++) o[x] += t[x];
         }
 
         private void scores(int b, int kvh, int i0, int nq, int rows, int kb, int kn, float[] qs, float[] s) {
@@ -174,24 +217,33 @@ final class Attention {
 
         /** Folds a block of scores into row r's running max / sum / output; leaves exp(score − max) in s. */
         private static void softmaxStep(float[] s, int so, int kn, float[] st, int rows, int r, float[] o, int oo, int dv) {
-            float bm = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < kn; j++) bm = Math.max(bm, s[so + j]);
+            int j = 0;
+            FloatVector mv = FloatVector.broadcast(Vec.F, Float.NEGATIVE_INFINITY);
+            for (; j <= kn - Vec.L; j += Vec.L) mv = mv.max(FloatVector.fromArray(Vec.F, s, so + j));
+            float bm = mv.reduceLanes(VectorOperators.MAX);
+            for (; j < kn; j++) bm = Math.max(bm, s[so + j]);
             float m = st[r], mNew = Math.max(m, bm);
             if (mNew == Float.NEGATIVE_INFINITY) { // everything masked so far
                 java.util.Arrays.fill(s, so, so + kn, 0f);
                 return;
             }
             float alpha = m == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(m - mNew);
-            float sum = 0;
-            for (int j = 0; j < kn; j++) {
+            FloatVector sum = FloatVector.zero(Vec.F);
+            for (j = 0; j <= kn - Vec.L; j += Vec.L) {
+                FloatVector e = FloatVector.fromArray(Vec.F, s, so + j).sub(mNew).lanewise(VectorOperators.EXP);
+                e.intoArray(s, so + j);
+                sum = sum.add(e);
+            }
+            float total = sum.reduceLanes(VectorOperators.ADD);
+            for (; j < kn; j++) {
                 float e = (float) Math.exp(s[so + j] - mNew);
                 s[so + j] = e;
-                sum += e;
+                total += e;
             }
             if (alpha != 1f) {
                 for (int x = oo; x < oo + dv; x++) o[x] *= alpha;
             }
-            st[rows + r] = st[rows + r] * alpha + sum;
+            st[rows + r] = st[rows + r] * alpha + total;
             st[r] = mNew;
         }
 

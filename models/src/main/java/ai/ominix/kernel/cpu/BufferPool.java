@@ -52,12 +52,12 @@ final class BufferPool implements AutoCloseable {
         int e = 63 - Long.numberOfLeadingZeros(bytes - 1); // 2^e < bytes <= 2^(e+1)
         long base = 1L << e;
         int quarter = (int) ((bytes - 1 - base) / (base / 4)); // 0..3
-        return 4 * (e - 5) + quarter + 1;
+        return 4 * (e - 6) + quarter + 1;
     }
 
     static long classBytes(int sizeClass) {
         if (sizeClass == 0) return 64;
-        int e = (sizeClass - 1) / 4 + 5, quarter = (sizeClass - 1) % 4;
+        int e = (sizeClass - 1) / 4 + 6, quarter = (sizeClass - 1) % 4;
         long base = 1L << e;
         return base + (quarter + 1) * (base / 4);
     }

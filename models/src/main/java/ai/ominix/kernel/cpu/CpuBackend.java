@@ -25,7 +25,7 @@ import java.util.List;
 public final class CpuBackend implements Backend {
 
     /** Freed blocks kept for reuse beyond this are returned to the OS at once. */
-    private static final long MAX_CACHED_BYTES = Long.getLong("ominix.cpu.poolCacheBytes", 2L << 30);
+    private static final long MAX_CACHED_BYTES = Long.getLong("ominix.cpu.poolCacheBytes", 1L << 30);
 
     private final KernelPool kernels;
     private final BufferPool pool;
@@ -249,29 +249,33 @@ public final class CpuBackend implements Backend {
 
     // ---------------------------------------------------------------- reductions
 
+    private Tensor reduce(Reductions.Kind kind, Tensor x, int axis, boolean keepDims) {
+        return track(Reductions.reduce(this, kind, cpu(x), axis, keepDims));
+    }
+
     @Override
     public Tensor sum(Tensor x, int axis, boolean keepDims) {
-        return track(Reductions.reduce(this, Reductions.Kind.SUM, cpu(x), axis, keepDims));
+        return reduce(Reductions.Kind.SUM, x, axis, keepDims);
     }
 
     @Override
     public Tensor mean(Tensor x, int axis, boolean keepDims) {
-        return track(Reductions.reduce(this, Reductions.Kind.MEAN, cpu(x), axis, keepDims));
+        return reduce(Reductions.Kind.MEAN, x, axis, keepDims);
     }
 
     @Override
     public Tensor max(Tensor x, int axis, boolean keepDims) {
-        return track(Reductions.reduce(this, Reductions.Kind.MAX, cpu(x), axis, keepDims));
+        return reduce(Reductions.Kind.MAX, x, axis, keepDims);
     }
 
     @Override
     public Tensor logsumexp(Tensor x, int axis, boolean keepDims) {
-        return track(Reductions.reduce(this, Reductions.Kind.LOGSUMEXP, cpu(x), axis, keepDims));
+        return reduce(Reductions.Kind.LOGSUMEXP, x, axis, keepDims);
     }
 
     @Override
     public Tensor argmax(Tensor x, int axis) {
-        return track(Reductions.reduce(this, Reductions.Kind.ARGMAX, cpu(x), axis, false));
+        return reduce(Reductions.Kind.ARGMAX, x, axis, false);
     }
 
     @Override

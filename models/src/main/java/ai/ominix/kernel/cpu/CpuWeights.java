@@ -16,17 +16,25 @@ import java.util.Set;
 
 /**
  * Checkpoint tensors as zero-copy views of memory-mapped safetensors files. The mappings belong to
- * this object; {@link #close} unmaps them (any tensor still used afterwards fails cleanly).
+ * this object; {@link #close} unmaps them (any tensor still used afterwards fails cleanly). A
+ * tensor of a dtype the kernels lack (e.g. an I64 buffer some exporters leave in) does not stop
+ * the load; asking for it fails with a message naming it.
  */
 final class CpuWeights implements Weights {
 
     private final List<SafetensorsFile> files;
     private final Map<String, CpuTensor> tensors;
+    private final Map<String, String> unsupported;
+    private final Set<String> names;
     private final long bytes;
 
-    private CpuWeights(List<SafetensorsFile> files, Map<String, CpuTensor> tensors, long bytes) {
+    private CpuWeights(List<SafetensorsFile> files, Map<String, CpuTensor> tensors, Map<String, String> unsupported, long bytes) {
         this.files = files;
         this.tensors = tensors;
+        this.unsupported = unsupported;
+        Set<String> all = new java.util.LinkedHashSet<>(tensors.keySet());
+        all.addAll(unsupported.keySet());
+        this.names = Collections.unmodifiableSet(all);
         this.bytes = bytes;
     }
 
@@ -34,25 +42,26 @@ final class CpuWeights implements Weights {
         List<SafetensorsFile> files = new ArrayList<>();
         try {
             Map<String, CpuTensor> tensors = new LinkedHashMap<>();
+            Map<String, String> unsupported = new LinkedHashMap<>();
             long bytes = 0;
             for (Path p : paths) {
                 SafetensorsFile f = SafetensorsFile.open(p);
                 files.add(f);
                 for (SafetensorsHeader.Entry e : f.header().entries().values()) {
-                    DType dt = e.kernelDType();
-                    if (dt == null) {
-                        throw new WeightsFormatException(p + ": tensor '" + e.name() + "' has dtype " + e.dtype()
-                                + ", which the kernels do not support");
-                    }
-                    int[] shape = e.intShape();
-                    CpuTensor t = new CpuTensor(be, dt, shape, Shapes.contiguousStrides(shape), 0, Storage.borrowed(f.data(e.name())));
-                    if (tensors.put(e.name(), t) != null) {
+                    if (tensors.containsKey(e.name()) || unsupported.containsKey(e.name())) {
                         throw new WeightsFormatException("tensor '" + e.name() + "' is stored in more than one file (" + p + ")");
                     }
+                    DType dt = e.kernelDType();
+                    if (dt == null) {
+                        unsupported.put(e.name(), p + ": tensor '" + e.name() + "' has dtype " + e.dtype() + ", which the kernels do not support");
+                        continue;
+                    }
+                    int[] shape = e.intShape();
+                    tensors.put(e.name(), new CpuTensor(be, dt, shape, Shapes.contiguousStrides(shape), 0, Storage.borrowed(f.data(e.name()))));
                     bytes += e.byteSize();
                 }
             }
-            return new CpuWeights(files, Collections.unmodifiableMap(tensors), bytes);
+            return new CpuWeights(files, Collections.unmodifiableMap(tensors), unsupported, bytes);
         } catch (RuntimeException e) {
             files.forEach(SafetensorsFile::close);
             throw e;
@@ -62,18 +71,20 @@ final class CpuWeights implements Weights {
     @Override
     public Tensor get(String name) {
         CpuTensor t = tensors.get(name);
-        if (t == null) throw new IllegalArgumentException("no tensor '" + name + "' in the checkpoint");
-        return t;
+        if (t != null) return t;
+        String why = unsupported.get(name);
+        if (why != null) throw new WeightsFormatException(why);
+        throw new IllegalArgumentException("no tensor '" + name + "' in the checkpoint");
     }
 
     @Override
     public boolean contains(String name) {
-        return tensors.containsKey(name);
+        return names.contains(name);
     }
 
     @Override
     public Set<String> names() {
-        return tensors.keySet();
+        return names;
     }
 
     @Override

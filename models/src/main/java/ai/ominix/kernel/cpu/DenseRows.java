@@ -3,11 +3,7 @@ package ai.ominix.kernel.cpu;
 import ai.ominix.kernel.DType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Unquantized weights as stored: f32, bf16 or f16 rows. bf16 widens in registers (16-bit shift
@@ -16,61 +12,78 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class DenseRows extends RowMatrix {
 
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(Vec.L * 16));
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, Vec.F.vectorShape());
-
     private final MemorySegment seg;
     private final long base;
     private final DType dtype;
+    private final long rowBytes;
 
     /** {@code seg} holds {@code rows × cols} contiguous elements of {@code dtype} from byte {@code base}. */
     DenseRows(MemorySegment seg, long base, DType dtype, int rows, int cols) {
+        this(seg, base, (long) cols * dtype.byteSize(), dtype, rows, cols);
+    }
+
+    /** Rows of {@code cols} contiguous elements, {@code rowBytes} apart (e.g. the keys of one head in a KV cache). */
+    DenseRows(MemorySegment seg, long base, long rowBytes, DType dtype, int rows, int cols) {
         super(rows, cols);
         this.seg = seg;
         this.base = base;
+        this.rowBytes = rowBytes;
         this.dtype = dtype;
     }
 
+    /** Four rows per pass so that each chunk of x is loaded once for four rows; a remainder repeats its last row. */
     @Override
     void matvec(float[] x, MemorySegment y, long yByte, int r0, int r1) {
-        long rowBytes = (long) cols * dtype.byteSize();
-        for (int r = r0; r < r1; r++) {
-            long off = base + r * rowBytes;
-            float v = switch (dtype) {
-                case F32 -> Vec.dot(x, 0, seg, off, cols);
-                case BF16 -> dotBf16(x, off);
-                default -> {
-                    float[] row = Scratch.ROW.get(cols);
-                    decodeRow(r, 0, cols, row, 0);
-                    yield Vec.dot(x, 0, row, 0, cols);
-                }
-            };
-            y.set(Elements.F32, yByte + 4L * r, v);
+        if (dtype == DType.F16) {
+            float[] row = Scratch.ROW.get(cols);
+            for (int r = r0; r < r1; r++) {
+                decodeRow(r, 0, cols, row, 0);
+                y.set(Elements.F32, yByte + 4L * r, Vec.dot(x, 0, row, 0, cols));
+            }
+            return;
+        }
+        boolean bf16 = dtype == DType.BF16;
+        int es = dtype.byteSize();
+        for (int r = r0; r < r1; r += 4) {
+            int ra = r, rb = Math.min(r + 1, r1 - 1), rc = Math.min(r + 2, r1 - 1), rd = Math.min(r + 3, r1 - 1);
+            long oa = base + ra * rowBytes, ob = base + rb * rowBytes, oc = base + rc * rowBytes, od = base + rd * rowBytes;
+            FloatVector aa = FloatVector.zero(Vec.F), ab = aa, ac = aa, ad = aa;
+            int i = 0;
+            for (; i <= cols - Vec.L; i += Vec.L) {
+                FloatVector xv = FloatVector.fromArray(Vec.F, x, i);
+                long at = (long) i * es;
+                aa = (bf16 ? widen(oa + at) : Vec.load(seg, oa + at)).fma(xv, aa);
+                ab = (bf16 ? widen(ob + at) : Vec.load(seg, ob + at)).fma(xv, ab);
+                ac = (bf16 ? widen(oc + at) : Vec.load(seg, oc + at)).fma(xv, ac);
+                ad = (bf16 ? widen(od + at) : Vec.load(seg, od + at)).fma(xv, ad);
+            }
+            float sa = aa.reduceLanes(VectorOperators.ADD), sb = ab.reduceLanes(VectorOperators.ADD);
+            float sc = ac.reduceLanes(VectorOperators.ADD), sd = ad.reduceLanes(VectorOperators.ADD);
+            for (; i < cols; i++) {
+                sa += x[i] * scalar(oa, i);
+                sb += x[i] * scalar(ob, i);
+                sc += x[i] * scalar(oc, i);
+                sd += x[i] * scalar(od, i);
+            }
+            y.set(Elements.F32, yByte + 4L * ra, sa);
+            y.set(Elements.F32, yByte + 4L * rb, sb);
+            y.set(Elements.F32, yByte + 4L * rc, sc);
+            y.set(Elements.F32, yByte + 4L * rd, sd);
         }
     }
 
-    private float dotBf16(float[] x, long off) {
-        FloatVector acc0 = FloatVector.zero(Vec.F), acc1 = FloatVector.zero(Vec.F);
-        int n = cols, i = 0, l = Vec.L;
-        for (; i <= n - 2 * l; i += 2 * l) {
-            acc0 = widen(off + 2L * i).fma(FloatVector.fromArray(Vec.F, x, i), acc0);
-            acc1 = widen(off + 2L * (i + l)).fma(FloatVector.fromArray(Vec.F, x, i + l), acc1);
-        }
-        for (; i <= n - l; i += l) acc0 = widen(off + 2L * i).fma(FloatVector.fromArray(Vec.F, x, i), acc0);
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) s += x[i] * Float.intBitsToFloat(seg.get(Elements.I16, off + 2L * i) << 16);
-        return s;
+    private float scalar(long rowOff, int i) {
+        return dtype == DType.BF16 ? Float.intBitsToFloat(seg.get(Elements.I16, rowOff + 2L * i) << 16)
+                : seg.get(Elements.F32, rowOff + 4L * i);
     }
 
-    /** L bf16 values → L floats: sign-extend to int, shift into the high half (the extension bits fall off). */
     private FloatVector widen(long byteOff) {
-        ShortVector s = ShortVector.fromMemorySegment(S, seg, byteOff, Vec.LE);
-        return ((IntVector) s.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        return Vec.bf16(seg, byteOff);
     }
 
     @Override
     void decodeRow(int r, int k0, int n, float[] dst, int off) {
-        long start = base + ((long) r * cols + k0) * dtype.byteSize();
+        long start = base + r * rowBytes + (long) k0 * dtype.byteSize();
         switch (dtype) {
             case F32 -> Vec.toArray(seg, start, dst, off, n);
             case BF16 -> {

@@ -2,7 +2,6 @@ package ai.ominix.kernel.cpu;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Packed f32 GEMM {@code C[M, N] = A[M, K] · B[N, K]ᵀ} in the GotoBLAS/BLIS shape: A is packed
@@ -16,8 +15,10 @@ final class Gemm {
 
     static final int MR = 6;
     static final int NR = 2 * Vec.L;
-    static final int KC = 256;
-    static final int MC = 16 * MR;
+    /** K block: a packed B panel (KC × NR floats, 16 KiB with 512-bit vectors) stays in L1; a multiple of every group size. */
+    static final int KC = 128;
+    /** M block: the packed A block (MC × KC floats, 240 KiB) stays in L2; prefill-sized M is one block, so B is packed once. */
+    static final int MC = 80 * MR;
 
     /** Packs rows {@code [i0, i0+mc)} × columns {@code [k0, k0+kc)} of A into {@code dst[sliver][k][MR]}, zero rows past M. */
     interface ASource {
@@ -62,6 +63,7 @@ final class Gemm {
         int slivers = (mc + MR - 1) / MR;
         float[] ap = Scratch.A_PACK.get(slivers * MR * KC);
         float[] bp = Scratch.B_PACK.get(KC * NR);
+        float[] tile = Scratch.TILE.get(MR * NR);
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kc = Math.min(KC, k - k0);
             a.packA(i0, mc, k0, kc, ap);
@@ -70,16 +72,19 @@ final class Gemm {
                 b.packB(n0, nc, k0, kc, bp);
                 for (int s = 0; s < slivers; s++) {
                     int row = i0 + s * MR;
-                    kernel(ap, s * kc * MR, bp, kc, c, cByte + 4L * (row * ldc + n0), 4L * ldc,
-                            Math.min(MR, i0 + mc - row), nc, k0 > 0);
+                    kernel(ap, s * kc * MR, bp, kc, tile);
+                    flush(tile, c, cByte + 4L * (row * ldc + n0), 4L * ldc, Math.min(MR, i0 + mc - row), nc, k0 > 0);
                 }
             }
         }
     }
 
-    /** The MR × NR register tile: 12 accumulators, one broadcast of A and two loads of B per k. */
-    static void kernel(float[] a, int ao, float[] b, int kc, MemorySegment c, long cByte, long ldcBytes,
-                       int mr, int nc, boolean accumulate) {
+    /**
+     * The MR × NR register tile: 12 accumulators, one broadcast of A and two loads of B per k.
+     * It ends by spilling the tile to {@code tile} (a heap array) so that nothing but vector
+     * intrinsics is called while the accumulators are live (a call taking vectors would box them).
+     */
+    static void kernel(float[] a, int ao, float[] b, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(Vec.F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         int ai = ao, bi = 0;
@@ -104,31 +109,42 @@ final class Gemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        store(c, cByte, c00, c01, nc, accumulate);
-        if (mr > 1) store(c, cByte + ldcBytes, c10, c11, nc, accumulate);
-        if (mr > 2) store(c, cByte + 2 * ldcBytes, c20, c21, nc, accumulate);
-        if (mr > 3) store(c, cByte + 3 * ldcBytes, c30, c31, nc, accumulate);
-        if (mr > 4) store(c, cByte + 4 * ldcBytes, c40, c41, nc, accumulate);
-        if (mr > 5) store(c, cByte + 5 * ldcBytes, c50, c51, nc, accumulate);
+        int l = Vec.L;
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, l);
+        c10.intoArray(tile, 2 * l);
+        c11.intoArray(tile, 3 * l);
+        c20.intoArray(tile, 4 * l);
+        c21.intoArray(tile, 5 * l);
+        c30.intoArray(tile, 6 * l);
+        c31.intoArray(tile, 7 * l);
+        c40.intoArray(tile, 8 * l);
+        c41.intoArray(tile, 9 * l);
+        c50.intoArray(tile, 10 * l);
+        c51.intoArray(tile, 11 * l);
     }
 
-    private static void store(MemorySegment c, long off, FloatVector v0, FloatVector v1, int nc, boolean accumulate) {
-        if (nc == NR) {
-            if (accumulate) {
-                v0 = v0.add(Vec.load(c, off));
-                v1 = v1.add(Vec.load(c, off + 4L * Vec.L));
+    /** Writes (or adds) the first {@code mr} rows and {@code nc} columns of the tile to C. */
+    static void flush(float[] tile, MemorySegment c, long cByte, long ldcBytes, int mr, int nc, boolean accumulate) {
+        for (int r = 0; r < mr; r++) {
+            long row = cByte + r * ldcBytes;
+            int t = r * NR;
+            if (nc == NR) {
+                FloatVector v0 = FloatVector.fromArray(Vec.F, tile, t), v1 = FloatVector.fromArray(Vec.F, tile, t + Vec.L);
+                if (accumulate) {
+                    v0 = v0.add(Vec.load(c, row));
+                    v1 = v1.add(Vec.load(c, row + 4L * Vec.L));
+                }
+                v0.intoMemorySegment(c, row, Vec.LE);
+                v1.intoMemorySegment(c, row + 4L * Vec.L, Vec.LE);
+            } else {
+                for (int j = 0; j < nc; j++) {
+                    float v = tile[t + j];
+                    if (accumulate) v += c.get(Elements.F32, row + 4L * j);
+                    c.set(Elements.F32, row + 4L * j, v);
+                }
             }
-            v0.intoMemorySegment(c, off, Vec.LE);
-            v1.intoMemorySegment(c, off + 4L * Vec.L, Vec.LE);
-            return;
         }
-        VectorMask<Float> m0 = Vec.F.indexInRange(0, nc), m1 = Vec.F.indexInRange(Vec.L, nc);
-        if (accumulate) {
-            v0 = v0.add(FloatVector.fromMemorySegment(Vec.F, c, off, Vec.LE, m0));
-            if (nc > Vec.L) v1 = v1.add(FloatVector.fromMemorySegment(Vec.F, c, off + 4L * Vec.L, Vec.LE, m1));
-        }
-        v0.intoMemorySegment(c, off, Vec.LE, m0);
-        if (nc > Vec.L) v1.intoMemorySegment(c, off + 4L * Vec.L, Vec.LE, m1);
     }
 
     /** A as a row-major f32 matrix in a segment (element {@code (i, k)} at byte {@code base + 4·(i·lda + k)}). */
@@ -143,6 +159,24 @@ final class Gemm {
                     if (i < i0 + mc && i < m) {
                         Vec.toArray(s, base + 4L * (i * lda + k0), row, 0, kc);
                         for (int kk = 0; kk < kc; kk++) dst[out + kk * MR + r] = row[kk];
+                    } else {
+                        for (int kk = 0; kk < kc; kk++) dst[out + kk * MR + r] = 0f;
+                    }
+                }
+            }
+        };
+    }
+
+    /** A as a row-major f32 matrix on the heap (element {@code (i, k)} at {@code a[off + i·lda + k]}). */
+    static ASource heapA(float[] a, int off, int lda, int m) {
+        return (i0, mc, k0, kc, dst) -> {
+            int slivers = (mc + MR - 1) / MR;
+            for (int sl = 0; sl < slivers; sl++) {
+                int out = sl * kc * MR;
+                for (int r = 0; r < MR; r++) {
+                    int i = i0 + sl * MR + r;
+                    if (i < i0 + mc && i < m) {
+                        for (int kk = 0, src = off + i * lda + k0; kk < kc; kk++) dst[out + kk * MR + r] = a[src + kk];
                     } else {
                         for (int kk = 0; kk < kc; kk++) dst[out + kk * MR + r] = 0f;
                     }

@@ -43,27 +43,50 @@ final class Q8Rows extends QuantRows {
 
     @Override
     void matvec(float[] px, MemorySegment y, long yByte, int r0, int r1) {
-        float[] sb = Scratch.SCALES.get(2 * groups);
-        for (int r = r0; r < r1; r++) {
-            loadScales(r, sb);
-            long row = packedBase + r * rowBytes;
-            FloatVector acc = FloatVector.zero(Vec.F);
-            float bias = 0;
-            for (int g = 0, e = 0; g < groups; g++) {
-                FloatVector p = FloatVector.zero(Vec.F);
-                for (int end = e + group; e < end; e += BL) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, packed, row + e, Vec.LE).lanewise(VectorOperators.XOR, (byte) 0x80);
-                    for (int part = 0; part < PARTS; part++) {
-                        FloatVector w = (FloatVector) q.convertShape(VectorOperators.B2F, Vec.F, part);
-                        p = w.fma(FloatVector.fromArray(Vec.F, px, e + part * Vec.L), p);
-                    }
+        matvecFourRows(px, y, yByte, r0, r1);
+    }
+
+    @Override
+    void rows4(float[] px, float[] sb, long wa, long wb, long wc, long wd) {
+        int stride = 2 * groups;
+        FloatVector aa = FloatVector.zero(Vec.F), ab = aa, ac = aa, ad = aa;
+        float ba = 0, bb = 0, bc = 0, bd = 0;
+        for (int g = 0, e = 0; g < groups; g++) {
+            FloatVector pa = FloatVector.zero(Vec.F), pb = pa, pc = pa, pd = pa;
+            for (int end = e + group; e < end; e += BL) {
+                ByteVector qa = bytes(wa + e), qb = bytes(wb + e), qc = bytes(wc + e), qd = bytes(wd + e);
+                for (int part = 0; part < PARTS; part++) {
+                    FloatVector xv = FloatVector.fromArray(Vec.F, px, e + part * Vec.L);
+                    pa = widen(qa, part).fma(xv, pa);
+                    pb = widen(qb, part).fma(xv, pb);
+                    pc = widen(qc, part).fma(xv, pc);
+                    pd = widen(qd, part).fma(xv, pd);
                 }
-                float s = sb[g];
-                acc = p.fma(FloatVector.broadcast(Vec.F, s), acc);
-                bias += (sb[groups + g] + 128f * s) * px[cols + g];
             }
-            y.set(Elements.F32, yByte + 4L * r, acc.reduceLanes(VectorOperators.ADD) + bias);
+            float xs = px[cols + g];
+            aa = pa.fma(FloatVector.broadcast(Vec.F, sb[g]), aa);
+            ab = pb.fma(FloatVector.broadcast(Vec.F, sb[stride + g]), ab);
+            ac = pc.fma(FloatVector.broadcast(Vec.F, sb[2 * stride + g]), ac);
+            ad = pd.fma(FloatVector.broadcast(Vec.F, sb[3 * stride + g]), ad);
+            ba += (sb[groups + g] + 128f * sb[g]) * xs;
+            bb += (sb[stride + groups + g] + 128f * sb[stride + g]) * xs;
+            bc += (sb[2 * stride + groups + g] + 128f * sb[2 * stride + g]) * xs;
+            bd += (sb[3 * stride + groups + g] + 128f * sb[3 * stride + g]) * xs;
         }
+        int out = 4 * stride;
+        sb[out] = aa.reduceLanes(VectorOperators.ADD) + ba;
+        sb[out + 1] = ab.reduceLanes(VectorOperators.ADD) + bb;
+        sb[out + 2] = ac.reduceLanes(VectorOperators.ADD) + bc;
+        sb[out + 3] = ad.reduceLanes(VectorOperators.ADD) + bd;
+    }
+
+    /** q − 128 as signed bytes. */
+    private ByteVector bytes(long at) {
+        return ByteVector.fromMemorySegment(B, packed, at, Vec.LE).lanewise(VectorOperators.XOR, (byte) 0x80);
+    }
+
+    private static FloatVector widen(ByteVector q, int part) {
+        return (FloatVector) q.convertShape(VectorOperators.B2F, Vec.F, part);
     }
 
     @Override
@@ -73,15 +96,15 @@ final class Q8Rows extends QuantRows {
             return;
         }
         float[] sb = Scratch.SCALES.get(2 * groups);
-        loadScales(r, sb);
+        loadScales(r, k0 / group, (k0 + n + group - 1) / group, sb, 0);
         long row = packedBase + r * rowBytes;
         for (int e = k0; e < k0 + n; ) {
             int g = e / group;
             float s = sb[g], b = sb[groups + g] + 128f * s;
             for (int end = e + group; e < end; e += BL) {
-                ByteVector q = ByteVector.fromMemorySegment(B, packed, row + e, Vec.LE).lanewise(VectorOperators.XOR, (byte) 0x80);
+                ByteVector q = bytes(row + e);
                 for (int part = 0; part < PARTS; part++) {
-                    ((FloatVector) q.convertShape(VectorOperators.B2F, Vec.F, part)).fma(s, b)
+                    widen(q, part).fma(s, b)
                             .intoArray(dst, off + e - k0 + part * Vec.L);
                 }
             }

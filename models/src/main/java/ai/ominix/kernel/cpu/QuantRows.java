@@ -38,22 +38,66 @@ class QuantRows extends RowMatrix {
         this.scaleType = scaleType;
     }
 
-    /** Scales of row {@code r} to {@code dst[0, groups)}, biases to {@code dst[groups, 2·groups)}. */
-    final void loadScales(int r, float[] dst) {
-        long i = (long) r * groups;
-        int es = scaleType.byteSize();
-        for (int g = 0; g < groups; g++) {
-            dst[g] = read(scales, scalesBase + (i + g) * es);
-            dst[groups + g] = read(biases, biasesBase + (i + g) * es);
+    /** Scales of row {@code r} to {@code dst[off, off+groups)}, biases to {@code dst[off+groups, off+2·groups)}. */
+    final void loadScales(int r, float[] dst, int off) {
+        loadScales(r, 0, groups, dst, off);
+    }
+
+    /** Like {@link #loadScales(int, float[], int)} for groups {@code [g0, g1)} only (same positions in {@code dst}). */
+    final void loadScales(int r, int g0, int g1, float[] dst, int off) {
+        long row = (long) r * groups * scaleType.byteSize();
+        widen(scales, scalesBase + row, g0, g1, dst, off);
+        widen(biases, biasesBase + row, g0, g1, dst, off + groups);
+    }
+
+    /** Elements {@code [g0, g1)} of a row of scales or biases as f32 (one dtype switch per row, not per value). */
+    private void widen(MemorySegment s, long rowBase, int g0, int g1, float[] dst, int off) {
+        switch (scaleType) {
+            case BF16 -> {
+                int g = g0;
+                for (; g <= g1 - Vec.L; g += Vec.L) Vec.bf16(s, rowBase + 2L * g).intoArray(dst, off + g);
+                for (; g < g1; g++) dst[off + g] = Float.intBitsToFloat(s.get(Elements.I16, rowBase + 2L * g) << 16);
+            }
+            case F16 -> {
+                for (int g = g0; g < g1; g++) dst[off + g] = Float.float16ToFloat(s.get(Elements.I16, rowBase + 2L * g));
+            }
+            default -> MemorySegment.copy(s, Elements.F32, rowBase + 4L * g0, dst, off + g0, g1 - g0);
         }
     }
 
-    private float read(MemorySegment s, long byteOff) {
-        return switch (scaleType) {
-            case BF16 -> Float.intBitsToFloat(s.get(Elements.I16, byteOff) << 16);
-            case F16 -> Float.float16ToFloat(s.get(Elements.I16, byteOff));
-            default -> s.get(Elements.F32, byteOff);
-        };
+    /**
+     * The matvec driver of the vector formats: four rows per pass, so each activation chunk is
+     * loaded once for four weight rows (with a long input row x no longer fits in L1, and reloading
+     * it per row would cost more than the weights); a remainder of fewer than four rows repeats its
+     * last row. The vector loop is {@link #rows4}, a separate small method: C2 stops inlining in a
+     * method that grows too large, and a vector op left as a call boxes its operands.
+     */
+    final void matvecFourRows(float[] px, MemorySegment y, long yByte, int r0, int r1) {
+        int stride = 2 * groups;
+        float[] sb = Scratch.SCALES.get(4 * stride + 4);
+        for (int r = r0; r < r1; r += 4) {
+            int ra = r, rb = Math.min(r + 1, r1 - 1), rc = Math.min(r + 2, r1 - 1), rd = Math.min(r + 3, r1 - 1);
+            loadScales(ra, sb, 0);
+            loadScales(rb, sb, stride);
+            loadScales(rc, sb, 2 * stride);
+            loadScales(rd, sb, 3 * stride);
+            rows4(px, sb, packedBase + ra * rowBytes, packedBase + rb * rowBytes, packedBase + rc * rowBytes,
+                    packedBase + rd * rowBytes);
+            int out = 4 * stride;
+            y.set(Elements.F32, yByte + 4L * ra, sb[out]);
+            y.set(Elements.F32, yByte + 4L * rb, sb[out + 1]);
+            y.set(Elements.F32, yByte + 4L * rc, sb[out + 2]);
+            y.set(Elements.F32, yByte + 4L * rd, sb[out + 3]);
+        }
+    }
+
+    /**
+     * Dot products of the prepared x with the four rows starting at bytes {@code wa..wd}; scales and
+     * biases come in {@code sb} (per row: scales then biases, {@code 2·groups} apart), the four
+     * results go after them. Implemented by the vector formats.
+     */
+    void rows4(float[] px, float[] sb, long wa, long wb, long wc, long wd) {
+        throw new UnsupportedOperationException("no four-row kernel for " + bits + "-bit rows");
     }
 
     @Override
@@ -68,7 +112,7 @@ class QuantRows extends RowMatrix {
     @Override
     void decodeRow(int r, int k0, int n, float[] dst, int off) {
         float[] sb = Scratch.SCALES.get(2 * groups);
-        loadScales(r, sb);
+        loadScales(r, k0 / group, (k0 + n + group - 1) / group, sb, 0);
         long rowStart = packedBase + r * rowBytes;
         int mask = (1 << bits) - 1;
         for (int i = 0; i < n; i++) {

@@ -3,7 +3,10 @@ package ai.ominix.kernel.cpu;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,6 +24,15 @@ final class Vec {
 
     static FloatVector load(MemorySegment s, long byteOffset) {
         return FloatVector.fromMemorySegment(F, s, byteOffset, LE);
+    }
+
+    private static final VectorSpecies<Short> S16 = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    private static final VectorSpecies<Integer> I32 = VectorSpecies.of(int.class, F.vectorShape());
+
+    /** L bf16 values → L floats: sign-extend to int, shift into the high half (the extension bits fall off). */
+    static FloatVector bf16(MemorySegment s, long byteOffset) {
+        ShortVector v = ShortVector.fromMemorySegment(S16, s, byteOffset, LE);
+        return ((IntVector) v.convertShape(VectorOperators.S2I, I32, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
     /** Σ a[i]·b[i] for heap arrays. */

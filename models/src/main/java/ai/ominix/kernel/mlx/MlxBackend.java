@@ -15,7 +15,6 @@ import ai.ominix.mlx.MlxException;
 import ai.ominix.mlx.MlxLibrary;
 import ai.ominix.mlx.MlxMemory;
 import ai.ominix.mlx.MlxOps;
-import ai.ominix.mlx.MlxOps.MaskMode;
 import ai.ominix.mlx.MlxStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -44,12 +43,14 @@ public final class MlxBackend implements Backend {
     private final MlxStream stream;
     private final MlxOps ops;
     private final MlxCalls c;
+    private final MlxNn nn;
 
     private MlxBackend(MlxDevice device) {
         this.device = device;
         this.stream = MlxStream.defaultFor(device);
         this.ops = new MlxOps(stream);
         this.c = new MlxCalls(this, ops);
+        this.nn = new MlxNn(c, ops, device);
     }
 
     /**
@@ -335,7 +336,12 @@ public final class MlxBackend implements Backend {
         });
     }
 
-    /** Exact GELU, {@code x · (1 + erf(x / √2)) / 2}, as MLX's {@code nn.gelu}. */
+    /**
+     * Exact GELU as MLX's {@code nn.gelu} (and PyTorch) computes it, {@code x·(1 + erf(x/√2))/2} in
+     * f32. In the negative tail the sum {@code 1 + erf} is small, so its f32 rounding costs up to
+     * about |x|·2⁻²² absolute: immaterial to a model, and five ops instead of the ~35 an erfc
+     * formulation needs (which made GELU cost as much as the encoder's matmuls on MLX's CPU).
+     */
     @Override
     public Tensor gelu(Tensor x) {
         return c.unary(x, a -> {
@@ -415,112 +421,82 @@ public final class MlxBackend implements Backend {
         });
     }
 
+    /**
+     * {@code quantized_matmul} on the packed weights as stored. On MLX's CPU backend only, an input
+     * of {@value #CPU_DEQUANTIZE_ROWS} rows or more (prefill, the audio encoder) goes through a
+     * transient f32 dequantization and a BLAS GEMM instead: MLX's CPU quantized matmul costs the
+     * same per row as a matvec (measured ~12× slower at 128 rows of a 6144×2048 4-bit weight).
+     */
     @Override
     public Tensor quantizedMatmul(Tensor x, QuantizedWeight w) {
         if (x.dim(-1) != w.inFeatures()) {
             throw new KernelException("quantized matmul of " + Tensor.describe(x) + " with a [" + w.outFeatures() + ", "
                     + w.inFeatures() + "] weight");
         }
+        boolean gemmOnCpu = device.type() == MlxDevice.Type.CPU && x.size() / x.dim(-1) >= CPU_DEQUANTIZE_ROWS;
         return c.op(() -> {
             try (MlxCalls.F32 in = c.f32(x)) {
-                return ops.quantizedMatmul(in.a, c.arr(w.packed()), c.arr(w.scales()), c.arr(w.biases()), true,
-                        w.groupSize(), w.bits());
+                if (!gemmOnCpu) {
+                    return ops.quantizedMatmul(in.a, c.arr(w.packed()), c.arr(w.scales()), c.arr(w.biases()), true,
+                            w.groupSize(), w.bits());
+                }
+                // dequantize only once x is being computed: otherwise MLX's breadth-first schedule
+                // dequantizes every layer's weight up front (measured: all 12 of a 12-layer chain
+                // alive at the peak, against 4-5 with the dependency)
+                try (MlxArray packed = ops.dependsOn(c.arr(w.packed()), in.a);
+                        MlxArray dense = dequantizeF32(packed, w);
+                        MlxArray t = ops.transpose(dense, 1, 0)) {
+                    return ops.matmul(in.a, t);
+                }
             }
         });
+    }
+
+    /** Rows of input from which a quantized matmul on MLX's CPU is cheaper as dequantize + GEMM (measured crossover ~8). */
+    static final int CPU_DEQUANTIZE_ROWS = 16;
+
+    @Override
+    public Tensor dequantize(QuantizedWeight w) {
+        return c.op(() -> dequantizeF32(c.arr(w.packed()), w));
     }
 
     /** Scales and biases go in as f32: MLX computes {@code scale·q + bias} in their dtype, which would round to bf16. */
-    @Override
-    public Tensor dequantize(QuantizedWeight w) {
-        return c.op(() -> {
-            try (MlxCalls.F32 scales = c.f32(w.scales()); MlxCalls.F32 biases = c.f32(w.biases())) {
-                return ops.dequantize(c.arr(w.packed()), scales.a, biases.a, w.groupSize(), w.bits(), MlxDType.FLOAT32);
-            }
-        });
+    private MlxArray dequantizeF32(MlxArray packed, QuantizedWeight w) {
+        try (MlxCalls.F32 scales = c.f32(w.scales()); MlxCalls.F32 biases = c.f32(w.biases())) {
+            return ops.dequantize(packed, scales.a, biases.a, w.groupSize(), w.bits(), MlxDType.FLOAT32);
+        }
     }
 
-    // ---------------------------------------------------------------- fast nn ops
+    // ---------------------------------------------------------------- fast nn ops (MlxNn)
 
     @Override
     public Tensor rmsNorm(Tensor x, Tensor weight, float eps) {
-        return c.op(() -> {
-            try (MlxCalls.F32 in = c.f32(x); MlxCalls.F32 w = c.f32(weight)) {
-                return ops.rmsNorm(in.a, w.a, eps);
-            }
-        });
+        return nn.rmsNorm(x, weight, eps);
     }
 
     @Override
     public Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps) {
-        return c.op(() -> {
-            try (MlxCalls.F32 in = c.f32(x); MlxCalls.F32 w = c.f32(weight); MlxCalls.F32 b = c.f32(bias)) {
-                return ops.layerNorm(in.a, w.a, b.a, eps);
-            }
-        });
+        return nn.layerNorm(x, weight, bias, eps);
     }
 
-    /** MLX's fast rope wants at least 3 dimensions: a 2-D {@code [L, D]} input gets a unit batch axis. */
     @Override
     public Tensor rope(Tensor x, int dims, boolean traditional, float base, float scale, int offset) {
-        if (dims <= 0 || dims > x.dim(-1) || dims % 2 != 0) {
-            throw new KernelException("rope over " + dims + " features of " + Tensor.describe(x));
-        }
-        return c.op(() -> {
-            try (MlxCalls.F32 in = c.f32(x)) {
-                if (x.rank() >= 3) return ops.rope(in.a, dims, traditional, base, scale, offset);
-                int[] shape = x.shape();
-                try (MlxArray x3 = ops.reshape(in.a, 1, x.rank() == 2 ? shape[0] : 1, shape[shape.length - 1]);
-                        MlxArray r = ops.rope(x3, dims, traditional, base, scale, offset)) {
-                    return ops.reshape(r, shape);
-                }
-            }
-        });
+        return nn.rope(x, dims, traditional, base, scale, offset);
     }
 
     @Override
     public Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, float scale, AttentionMask mask) {
-        if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4 || q.dim(1) % k.dim(1) != 0) {
-            throw new KernelException("attention needs q [B, Hq, Lq, D], k, v [B, Hkv, Lk, D] with Hq % Hkv == 0, got "
-                    + Tensor.describe(q) + ", " + Tensor.describe(k) + ", " + Tensor.describe(v));
-        }
-        return c.op(() -> {
-            try (MlxCalls.F32 qa = c.f32(q); MlxCalls.F32 ka = c.f32(k); MlxCalls.F32 va = c.f32(v)) {
-                return switch (mask) {
-                    case AttentionMask.None n -> ops.scaledDotProductAttention(qa.a, ka.a, va.a, scale, MaskMode.NONE, null);
-                    case AttentionMask.Causal c ->
-                            ops.scaledDotProductAttention(qa.a, ka.a, va.a, scale, MaskMode.CAUSAL, null);
-                    case AttentionMask.Additive(Tensor m) -> {
-                        try (MlxCalls.F32 ma = c.f32(m)) {
-                            yield ops.scaledDotProductAttention(qa.a, ka.a, va.a, scale, MaskMode.ARRAY, ma.a);
-                        }
-                    }
-                };
-            }
-        });
+        return nn.scaledDotProductAttention(q, k, v, scale, mask);
     }
 
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, int strideH, int strideW, int padH, int padW) {
-        return c.op(() -> {
-            try (MlxCalls.F32 in = c.f32(x); MlxCalls.F32 weight = c.f32(w)) {
-                if (bias == null) return ops.conv2d(in.a, weight.a, strideH, strideW, padH, padW);
-                try (MlxCalls.F32 b = c.f32(bias); MlxArray y = ops.conv2d(in.a, weight.a, strideH, strideW, padH, padW)) {
-                    return ops.add(y, b.a);
-                }
-            }
-        });
+        return nn.conv2d(x, w, bias, strideH, strideW, padH, padW);
     }
 
     @Override
     public Tensor conv1d(Tensor x, Tensor w, Tensor bias, int stride, int padding) {
-        return c.op(() -> {
-            try (MlxCalls.F32 in = c.f32(x); MlxCalls.F32 weight = c.f32(w)) {
-                if (bias == null) return ops.conv1d(in.a, weight.a, stride, padding, 1, 1);
-                try (MlxCalls.F32 b = c.f32(bias); MlxArray y = ops.conv1d(in.a, weight.a, stride, padding, 1, 1)) {
-                    return ops.add(y, b.a);
-                }
-            }
-        });
+        return nn.conv1d(x, w, bias, stride, padding);
     }
 
     // ---------------------------------------------------------------- evaluation

@@ -183,7 +183,7 @@ public final class Qwen3Asr implements AutoCloseable {
      * {@code maxNewTokens}, or when the {@link RepetitionGuard} sees a runaway loop.
      */
     public Generated generate(Tensor audio, Prompt prompt, int maxNewTokens, Cancellation cancel) {
-        return decode(audio, prompt, maxNewTokens, cancel, true);
+        return decode(audio, prompt, maxNewTokens, cancel, true, null);
     }
 
     /**
@@ -191,10 +191,20 @@ public final class Qwen3Asr implements AutoCloseable {
      * the fixed amount of work a benchmark compares.
      */
     public Generated generateFixed(Tensor audio, Prompt prompt, int tokens, Cancellation cancel) {
-        return decode(audio, prompt, tokens, cancel, false);
+        return decode(audio, prompt, tokens, cancel, false, null);
     }
 
-    private Generated decode(Tensor audio, Prompt prompt, int maxNewTokens, Cancellation cancel, boolean stops) {
+    /**
+     * {@link #generateFixed(Tensor, Prompt, int, Cancellation)} that runs {@code afterPrefill} once,
+     * when the prompt has been processed and the first token chosen, before the first decode step:
+     * where a benchmark splits process CPU time between prefill and decode.
+     */
+    public Generated generateFixed(Tensor audio, Prompt prompt, int tokens, Cancellation cancel, Runnable afterPrefill) {
+        return decode(audio, prompt, tokens, cancel, false, afterPrefill);
+    }
+
+    private Generated decode(Tensor audio, Prompt prompt, int maxNewTokens, Cancellation cancel, boolean stops,
+                             Runnable afterPrefill) {
         if (cancel == null) cancel = Cancellation.none();
         int budget = Math.min(maxNewTokens, config.text().maxPositions() - prompt.length());
         if (budget <= 0) {
@@ -211,6 +221,7 @@ public final class Qwen3Asr implements AutoCloseable {
                 next = argmax(decoder.prefill(backend, embedPrompt(audio, prompt), state, cancel));
             }
             long prefilled = System.nanoTime();
+            if (afterPrefill != null) afterPrefill.run();
             String reason;
             while (true) {
                 if (stops && isStop(next)) {

@@ -198,4 +198,38 @@ class MlxBackendTest {
             assertTrue(e.getMessage().contains("[matmul]"), e.getMessage());
         }
     }
+
+    /**
+     * A prefill-like chain of quantized layers on MLX's CPU, where each weight is dequantized to a
+     * transient f32 copy: the copies are made as the graph reaches each layer, not all up front,
+     * so the evaluation's peak holds a few of them, not one per layer.
+     */
+    @Test
+    void dequantizedWeightsAreNotAllAliveAtOnce() throws Exception {
+        int n = 512;
+        int layers = 12;
+        SafetensorsWriter writer = new SafetensorsWriter();
+        for (int l = 0; l < layers; l++) {
+            float[] w = random(n * n);
+            for (int i = 0; i < w.length; i++) w[i] *= 0.05f;
+            MlxQuantizer.quantize(w, n, n, 64, 4, DType.BF16).addTo(writer, "q" + l);
+        }
+        Path file = tmp.resolve("layers.safetensors");
+        writer.write(file);
+        long copy = 4L * n * n;
+        try (Weights w = mlx.loadWeights(List.of(file)); Scope s = Scope.open()) {
+            Tensor h = mlx.fromArray(random(MlxBackend.CPU_DEQUANTIZE_ROWS * 2 * n), MlxBackend.CPU_DEQUANTIZE_ROWS * 2, n);
+            mlx.eval(h);
+            long before = mlx.memoryStats().activeBytes();
+            ai.ominix.mlx.MlxMemory.resetPeak();
+            for (int l = 0; l < layers; l++) {
+                h = mlx.quantizedMatmul(h, new QuantizedWeight(w.get("q" + l + ".weight"), w.get("q" + l + ".scales"),
+                        w.get("q" + l + ".biases"), 64, 4));
+            }
+            mlx.eval(h);
+            long peak = mlx.memoryStats().peakBytes() - before;
+            assertTrue(peak < 6 * copy, "the chain peaked at " + peak / 1024 + " KiB above its inputs; one f32 weight is "
+                    + copy / 1024 + " KiB");
+        }
+    }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.ominix.kernel.Backend;
+import ai.ominix.kernel.Backends;
 import ai.ominix.kernel.KernelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,29 +14,33 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Opening MLX where mlx-c cannot be loaded fails fast with a KernelException that says what is
- * wrong and how to build the library. Runs in a child JVM (the library is loaded once per process),
- * so it runs whether or not this machine has mlx-c.
+ * Where mlx-c cannot be loaded, {@code --backend mlx} fails fast with a KernelException that says
+ * what is wrong and how to build the library, and {@code --backend auto} falls back to the CPU
+ * backend and logs why. Runs in child JVMs (the library is loaded once per process), so it runs
+ * whether or not this machine has mlx-c.
  */
 class MlxBackendUnavailableTest {
 
     @TempDir
     Path tmp;
 
-    /** The child: opens the backend and prints the outcome. */
+    /** The child: opens backend {@code args[0]} and prints the outcome. */
     public static void main(String[] args) {
-        try {
-            MlxBackend.open().close();
-            System.out.println("OPENED");
+        try (Backend b = Backends.open(args[0], 1)) {
+            System.out.println("OPENED " + b.name());
         } catch (KernelException e) {
             System.out.println("KernelException: " + e.getMessage());
         }
     }
 
     private String openWith(String mlxCLibrary) throws Exception {
+        return open("mlx", mlxCLibrary);
+    }
+
+    private String open(String kind, String mlxCLibrary) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                MlxBackendUnavailableTest.class.getName());
+                MlxBackendUnavailableTest.class.getName(), kind);
         pb.environment().put("MLX_C_LIBRARY", mlxCLibrary);
         pb.redirectErrorStream(true);
         Process p = pb.start();
@@ -42,6 +48,14 @@ class MlxBackendUnavailableTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         return out;
+    }
+
+    @Test
+    void autoFallsBackToTheCpuBackendAndSaysWhy() throws Exception {
+        String out = open("auto", tmp.resolve("libmlxc.so").toString());
+        assertTrue(out.contains("OPENED cpu"), out);
+        assertTrue(out.contains("backend auto: using the CPU backend; the MLX backend is unavailable: MLX_C_LIBRARY points to"),
+                out);
     }
 
     @Test

@@ -72,14 +72,7 @@ public final class TinyQwen3Asr {
             Qwen3AsrConfig config = config(tok);
             Qwen3AsrCheckpointWriter.write(dir, new Qwen3AsrCheckpointWriter.Spec(
                     config, v.bits, GROUP_SIZE, v.overrides, v.shards, v.layout, SEED));
-            Files.writeString(dir.resolve("generation_config.json"),
-                    "{\"do_sample\": false, \"eos_token_id\": [" + tok.id("<|im_end|>") + ", "
-                            + tok.id("<|endoftext|>") + "], \"pad_token_id\": " + tok.id("<|endoftext|>") + "}\n");
-            Files.writeString(dir.resolve("preprocessor_config.json"),
-                    "{\"chunk_length\": 30, \"feature_extractor_type\": \"WhisperFeatureExtractor\", \"feature_size\": 128,"
-                            + " \"hop_length\": 160, \"n_fft\": 400, \"padding_side\": \"right\", \"padding_value\": 0.0,"
-                            + " \"processor_class\": \"Qwen3ASRProcessor\", \"return_attention_mask\": true,"
-                            + " \"sampling_rate\": 16000}\n");
+            Qwen3AsrCheckpointWriter.writeSideFiles(dir, tok.id("<|im_end|>"), tok.id("<|endoftext|>"));
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

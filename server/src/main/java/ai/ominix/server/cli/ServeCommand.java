@@ -51,6 +51,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-think", description = "Suppress the chat model's <think> block by default.")
     boolean noThink;
 
+    @Option(names = "--api-key", paramLabel = "KEY",
+            description = "Require 'Authorization: Bearer KEY' on every /v1 call (default: $OMINIX_API_KEY; /health stays open).")
+    String apiKey;
+
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN",
+            description = "Allow browser calls from this origin (repeatable; '*' for any). CORS is off by default.")
+    List<String> corsOrigins = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         OminixEnv env = OminixEnv.system();
@@ -61,11 +69,16 @@ public final class ServeCommand implements Callable<Integer> {
                 allowFilePaths.isEmpty() ? null : allowFilePaths.stream().map(Path::toAbsolutePath).toList(),
                 new ChatParams.Defaults(temperature != null ? temperature : d.temperature(), d.topP(),
                         maxTokens != null ? maxTokens : d.maxTokens(), noThink),
-                base.queueCapacity(), base.apiKey(), base.corsOrigins());
+                base.queueCapacity(), apiKey != null ? apiKey : base.apiKey(), corsOrigins);
+        if (!opt.loopbackOnly() && opt.apiKey() == null) {
+            System.err.println("ominix: warning: listening on " + host + " without --api-key; anyone who can reach it can use it");
+        }
         OminixServer server = OminixServer.start(opt, env, StandardParts.create(), new ProgressBar(System.err)::show);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("ominix: stopping (finishing requests in flight)");
             server.close();
+            System.err.println("ominix: stopped");
             stopped.countDown();
         }, "ominix-shutdown"));
         System.err.println("ominix: listening on http://" + host + ":" + server.port() + " (Ctrl-C to stop)");

@@ -5,6 +5,7 @@ import ai.ominix.engine.ChatEngine;
 import ai.ominix.engine.ModelLoadException;
 import ai.ominix.kernel.Backend;
 import ai.ominix.models.qwen3asr.Qwen3AsrEngine;
+import ai.ominix.models.sala.SalaChatEngine;
 import ai.ominix.server.store.ModelDirs;
 
 import java.nio.file.Path;
@@ -35,7 +36,10 @@ public final class EngineLoaders {
 
     /** The loaders of the real models (one line per architecture). */
     public static EngineLoaders standard() {
-        return builder().asr(Qwen3AsrEngine.MODEL_TYPE, Qwen3AsrEngine::load).build();
+        return builder()
+                .asr(Qwen3AsrEngine.MODEL_TYPE, Qwen3AsrEngine::load)
+                .chat("minicpm_sala", SalaChatEngine::load)
+                .build();
     }
 
     public static Builder builder() {

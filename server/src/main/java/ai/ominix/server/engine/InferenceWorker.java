@@ -3,9 +3,11 @@ package ai.ominix.server.engine;
 import ai.ominix.engine.Cancellation;
 import ai.ominix.server.http.ApiException;
 
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,8 @@ public final class InferenceWorker implements AutoCloseable {
 
     private final String name;
     private final ThreadPoolExecutor pool;
+    /** Cancellations of the jobs queued or running, so that shutdown can stop them. */
+    private final Set<Cancellation> active = ConcurrentHashMap.newKeySet();
 
     public InferenceWorker(String name, int queueCapacity) {
         this.name = name;
@@ -33,20 +37,26 @@ public final class InferenceWorker implements AutoCloseable {
     /**
      * Queues {@code job}. A job whose request was cancelled while it waited is skipped.
      *
+     * @param onStart called on the worker when the job leaves the queue
      * @throws ApiException 429 when the queue is full
      */
-    public <T> CompletableFuture<T> submit(Cancellation cancel, Callable<T> job) {
+    public <T> CompletableFuture<T> submit(Cancellation cancel, Runnable onStart, Callable<T> job) {
         CompletableFuture<T> result = new CompletableFuture<>();
+        active.add(cancel);
         try {
             pool.execute(() -> {
                 try {
                     cancel.check();
+                    onStart.run();
                     result.complete(job.call());
                 } catch (Throwable t) {
                     result.completeExceptionally(t);
+                } finally {
+                    active.remove(cancel);
                 }
             });
         } catch (RejectedExecutionException e) {
+            active.remove(cancel);
             if (pool.isShutdown()) throw ApiException.notReady("shutting_down", "the server is shutting down", null);
             throw ApiException.queueFull("the " + name + " queue is full (" + pool.getQueue().size()
                     + " waiting); retry later", RETRY_AFTER_SECONDS);
@@ -61,6 +71,11 @@ public final class InferenceWorker implements AutoCloseable {
 
     public boolean busy() {
         return pool.getActiveCount() > 0;
+    }
+
+    /** Cancels every queued and running job. */
+    public void cancelAll(String why) {
+        for (Cancellation c : active) c.cancel(why);
     }
 
     @Override

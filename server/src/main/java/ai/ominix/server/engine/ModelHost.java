@@ -96,6 +96,7 @@ public final class ModelHost implements AutoCloseable {
         try {
             if (b == null) throw new IllegalStateException(backendError);
             Resolved r = resolver.apply(spec, slot.kind());
+            slot.loadingFrom(r.dir());
             long t0 = System.nanoTime();
             E engine = loadFn.load(r.dir(), b);
             slot.ready(new ModelSlot.Loaded<>(r.id(), r.repoId(), r.dir(), engine,
@@ -118,13 +119,32 @@ public final class ModelHost implements AutoCloseable {
         return s.state() == ModelSlot.State.NONE || s.state() == ModelSlot.State.READY;
     }
 
-    /** True when {@code dir} is the directory of a loaded (or loading) model. */
+    /** True when {@code dir} is the directory of a loaded or loading model (not to be deleted). */
     public boolean uses(Path dir) {
         for (ModelSlot<?> s : List.of(asr, chat)) {
-            ModelSlot.Loaded<?> m = s.loaded();
-            if (m != null && m.dir().toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())) return true;
+            if (same(s.dir(), dir)) return true;
         }
         return false;
+    }
+
+    /** True when {@code dir} is the directory of a loaded model. */
+    public boolean serves(Path dir) {
+        for (ModelSlot<?> s : List.of(asr, chat)) {
+            ModelSlot.Loaded<?> m = s.loaded();
+            if (m != null && same(m.dir(), dir)) return true;
+        }
+        return false;
+    }
+
+    /** Same directory, through symbolic links too (the resolver hands out real paths). */
+    private static boolean same(Path a, Path b) {
+        if (a == null || b == null) return false;
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) return true;
+        try {
+            return java.nio.file.Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** The /health body. */
@@ -146,6 +166,14 @@ public final class ModelHost implements AutoCloseable {
         asr.describe(models.putObject("asr"));
         chat.describe(models.putObject("chat"));
         return body;
+    }
+
+    /** Cancels every queued and running inference (shutdown after the grace period). */
+    public void cancelAll(String why) {
+        for (ModelSlot<?> s : List.of(asr, chat)) {
+            ModelSlot.Loaded<?> m = s.loaded();
+            if (m != null) m.worker().cancelAll(why);
+        }
     }
 
     @Override

@@ -23,6 +23,7 @@ public final class ModelSlot<E extends AutoCloseable> {
     private volatile String configured;
     private volatile String error;
     private volatile Loaded<E> loaded;
+    private volatile Path loadingDir;
 
     /**
      * @param aliases model names clients use for this role whatever model is loaded (e.g. "qwen3-asr")
@@ -51,6 +52,17 @@ public final class ModelSlot<E extends AutoCloseable> {
     synchronized void loading(String spec) {
         configured = spec;
         state = State.LOADING;
+    }
+
+    /** The directory being loaded (resolved from the configured name). */
+    void loadingFrom(Path dir) {
+        loadingDir = dir;
+    }
+
+    /** The directory of the model loaded or being loaded, or null. */
+    public Path dir() {
+        Loaded<E> m = loaded;
+        return m != null ? m.dir() : state == State.LOADING ? loadingDir : null;
     }
 
     synchronized void ready(Loaded<E> model) {

@@ -25,6 +25,10 @@ public final class ApiException extends RuntimeException {
         return new ApiException(400, "invalid_request_error", code, param, message, null);
     }
 
+    public static ApiException unauthorized(String message) {
+        return new ApiException(401, "invalid_request_error", "invalid_api_key", null, message, null);
+    }
+
     public static ApiException notFound(String code, String message) {
         return new ApiException(404, "not_found", code, null, message, null);
     }

@@ -44,6 +44,7 @@ public record ChatParams(String model, ChatEngine.Request request, boolean strea
                 throw ApiException.badRequest("unsupported_parameter", penalty, "'" + penalty + "' is not supported (only 0)");
             }
         }
+        rejectUnsupported(body);
         boolean stream = Fields.optBoolean(body, "stream", false);
         boolean includeUsage = false;
         JsonNode so = body.get("stream_options");
@@ -62,6 +63,22 @@ public record ChatParams(String model, ChatEngine.Request request, boolean strea
                 maxTokens != null ? maxTokens.intValue() : defaults.maxTokens(),
                 List.copyOf(stop), seed, noThink);
         return new ChatParams(model, request, stream, includeUsage);
+    }
+
+    /** Features a client would silently lose if they were ignored. */
+    private static void rejectUnsupported(ObjectNode body) {
+        JsonNode tools = body.get("tools");
+        if (tools != null && !tools.isNull() && !(tools.isArray() && tools.isEmpty())) {
+            throw ApiException.badRequest("unsupported_parameter", "tools", "tool calling is not supported by this server");
+        }
+        if (Fields.optBoolean(body, "logprobs", false)) {
+            throw ApiException.badRequest("unsupported_parameter", "logprobs", "logprobs are not supported by this server");
+        }
+        JsonNode rf = body.get("response_format");
+        if (rf != null && !rf.isNull() && !"text".equals(rf.path("type").asText())) {
+            throw ApiException.badRequest("unsupported_parameter", "response_format",
+                    "only response_format {\"type\": \"text\"} is supported");
+        }
     }
 
     private static List<ChatEngine.Message> messages(JsonNode node) {

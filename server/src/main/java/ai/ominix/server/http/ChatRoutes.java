@@ -4,6 +4,7 @@ import ai.ominix.engine.Cancellation;
 import ai.ominix.engine.ChatEngine;
 import ai.ominix.server.engine.ModelHost;
 import ai.ominix.server.engine.ModelSlot;
+import ai.ominix.server.observe.RequestStats;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -32,12 +33,14 @@ public final class ChatRoutes {
         Requests.requireJson(req);
         ChatParams p = ChatParams.parse(Json.parseObject(req.content().inputStream()), defaults);
         ModelSlot.Loaded<ChatEngine> m = host.chat().require(p.model());
+        RequestStats stats = RequestStats.of(req);
+        stats.model("chat", m.id());
         Cancellation cancel = new Cancellation();
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         if (!p.stream()) {
-            CompletableFuture<ChatEngine.Result> job = m.worker().submit(cancel,
-                    () -> m.engine().generate(p.request(), cancel, null));
+            CompletableFuture<ChatEngine.Result> job = m.worker().submit(cancel, stats::started,
+                    () -> generate(m.engine(), p, cancel, stats, piece -> { }));
             ChatEngine.Result r = WorkerCalls.await(job, cancel);
             ObjectNode body = Json.object();
             body.put("id", id).put("object", "chat.completion").put("created", created).put("model", m.id());
@@ -50,8 +53,8 @@ public final class ChatRoutes {
             return;
         }
         WorkerCalls.Stream<String> stream = new WorkerCalls.Stream<>(res, cancel);
-        CompletableFuture<ChatEngine.Result> job = m.worker().submit(cancel,
-                () -> m.engine().generate(p.request(), cancel, stream::offer));
+        CompletableFuture<ChatEngine.Result> job = m.worker().submit(cancel, stats::started,
+                () -> generate(m.engine(), p, cancel, stats, stream::offer));
         boolean[] first = {true};
         stream.relay(job, piece -> {
             ObjectNode delta = Json.object();
@@ -73,6 +76,21 @@ public final class ChatRoutes {
             tail.add("[DONE]");
             return tail;
         });
+    }
+
+    /** Runs on the worker: the engine call, timed for the access log and metrics. */
+    private static ChatEngine.Result generate(ChatEngine engine, ChatParams p, Cancellation cancel, RequestStats stats,
+                                              ChatEngine.TextSink sink) {
+        try {
+            ChatEngine.Result r = engine.generate(p.request(), cancel, piece -> {
+                stats.firstOutput();
+                sink.accept(piece);
+            });
+            stats.tokens(r.promptTokens(), r.completionTokens());
+            return r;
+        } finally {
+            stats.finished();
+        }
     }
 
     private static ObjectNode chunkHeader(String id, long created, String model) {

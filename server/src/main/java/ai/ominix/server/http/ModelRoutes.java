@@ -89,7 +89,7 @@ public final class ModelRoutes {
         o.put("created", m.downloadedAt() != null ? m.downloadedAt() : mtime(m.path()));
         o.put("owned_by", m.ownedBy());
         o.put("path", m.path().toString());
-        o.put("loaded", host.uses(m.path()));
+        o.put("loaded", host.serves(m.path()));
         if (m.repoId() != null) o.put("repo_id", m.repoId());
         if (m.quantization() != null) {
             o.putObject("quantization").put("bits", m.quantization().bits()).put("group_size", m.quantization().groupSize());

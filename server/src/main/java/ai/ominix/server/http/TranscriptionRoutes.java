@@ -5,6 +5,7 @@ import ai.ominix.engine.Cancellation;
 import ai.ominix.server.engine.AudioDecoder;
 import ai.ominix.server.engine.ModelHost;
 import ai.ominix.server.engine.ModelSlot;
+import ai.ominix.server.observe.RequestStats;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * {@code POST /v1/audio/transcriptions}: multipart with a {@code file} part, or JSON with a
@@ -60,33 +62,50 @@ public final class TranscriptionRoutes {
             upload = in.upload();
             TranscriptionParams p = TranscriptionParams.parse(in.fields());
             ModelSlot.Loaded<AsrEngine> m = host.asr().require(p.model());
-            run(res, m, upload != null ? upload : in.serverFile(), upload, p);
+            RequestStats stats = RequestStats.of(req);
+            stats.model("asr", m.id());
+            run(res, m, upload != null ? upload : in.serverFile(), upload, p, stats);
         } finally {
             Uploads.delete(upload);
         }
     }
 
-    /** Decodes on the worker; an upload is deleted as soon as its samples are in memory. */
-    private float[] decode(Path audio, Path upload) {
+    /**
+     * Runs on the worker: decoding (an upload is deleted as soon as its samples are in memory)
+     * and recognition, timed for the access log and metrics.
+     */
+    private AsrEngine.Transcript transcribe(AsrEngine engine, Path audio, Path upload, TranscriptionParams p,
+                                            Cancellation cancel, RequestStats stats, Consumer<AsrEngine.Segment> onSegment) {
+        float[] samples;
         try {
-            return decoder.load16kMono(audio);
+            samples = decoder.load16kMono(audio);
         } finally {
             Uploads.delete(upload);
         }
+        stats.audioSeconds(samples.length / 16_000.0);
+        try {
+            return engine.transcribe(samples, p.options(), cancel, seg -> {
+                stats.firstOutput();
+                onSegment.accept(seg);
+            });
+        } finally {
+            stats.finished();
+        }
     }
 
-    private void run(ServerResponse res, ModelSlot.Loaded<AsrEngine> m, Path audio, Path upload, TranscriptionParams p) {
+    private void run(ServerResponse res, ModelSlot.Loaded<AsrEngine> m, Path audio, Path upload, TranscriptionParams p,
+                     RequestStats stats) {
         Cancellation cancel = new Cancellation();
         if (!p.stream()) {
-            CompletableFuture<AsrEngine.Transcript> job = m.worker().submit(cancel,
-                    () -> m.engine().transcribe(decode(audio, upload), p.options(), cancel, null));
+            CompletableFuture<AsrEngine.Transcript> job = m.worker().submit(cancel, stats::started,
+                    () -> transcribe(m.engine(), audio, upload, p, cancel, stats, seg -> { }));
             AsrEngine.Transcript t = WorkerCalls.await(job, cancel);
             Requests.sendText(res, p.format().contentType(), p.format().render(t));
             return;
         }
         WorkerCalls.Stream<AsrEngine.Segment> stream = new WorkerCalls.Stream<>(res, cancel);
-        CompletableFuture<AsrEngine.Transcript> job = m.worker().submit(cancel,
-                () -> m.engine().transcribe(decode(audio, upload), p.options(), cancel, stream::offer));
+        CompletableFuture<AsrEngine.Transcript> job = m.worker().submit(cancel, stats::started,
+                () -> transcribe(m.engine(), audio, upload, p, cancel, stats, stream::offer));
         StringBuilder soFar = new StringBuilder();
         stream.relay(job, seg -> {
             String delta = TranscriptFormats.delta(soFar.toString(), seg.text());

@@ -19,8 +19,11 @@ import java.util.function.Function;
  * the socket itself (a slow client must not stall the model); it only queues pieces here.
  */
 public final class WorkerCalls {
-    /** A comment line this often keeps proxies happy and detects a client that went away. */
-    private static final long HEARTBEAT_MS = 5_000;
+    /**
+     * A comment line this often (while no piece comes) keeps proxies happy and detects a client
+     * that went away during a long silence (prefill, a long audio chunk).
+     */
+    private static final long HEARTBEAT_MS = Long.getLong("ominix.sse.heartbeat.ms", 5_000);
 
     private WorkerCalls() {}
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,6 +32,7 @@ public final class Downloads implements AutoCloseable {
     private final HubClient hub;
     private final ModelStore store;
     private final Map<String, DownloadJob> jobs = new ConcurrentHashMap<>();
+    private final AtomicLong received = new AtomicLong();
 
     public Downloads(HubClient hub, ModelStore store) {
         this.hub = hub;
@@ -134,11 +136,19 @@ public final class Downloads implements AutoCloseable {
         }
     }
 
-    private static void fetch(FileFetcher fetcher, DownloadJob job, String rev, HubFile f, Path dir) {
+    private void fetch(FileFetcher fetcher, DownloadJob job, String rev, HubFile f, Path dir) {
         Path target = dir.resolve(f.path()).normalize();
         if (!dir.equals(target.getParent())) throw new HubException("unexpected file path in repo: " + f.path(), 0);
         job.startFile(f.path());
-        fetcher.fetch(job.repoId(), rev, f, target, job::progress, job::shouldStop);
+        fetcher.fetch(job.repoId(), rev, f, target, delta -> {
+            job.progress(delta);
+            if (delta > 0) received.addAndGet(delta);
+        }, job::shouldStop);
+    }
+
+    /** Bytes received from the hub since start (all downloads). */
+    public long bytesReceived() {
+        return received.get();
     }
 
     private static long sizeOnDisk(Path p) {
@@ -168,9 +178,17 @@ public final class Downloads implements AutoCloseable {
         }
     }
 
-    /** Stops running downloads, keeping their files for a later resume. */
+    /** Stops running downloads, keeping their files for a later {@code pull} to resume. */
     @Override
     public void close() {
+        stopAll(false);
+    }
+
+    /**
+     * Stops running downloads, keeping their files; with {@code persist} they are also recorded
+     * in the metadata file and {@link #resumePending} restarts them.
+     */
+    public void stopAll(boolean persist) {
         for (DownloadJob j : jobs.values()) {
             if (j.status() == DownloadJob.Status.DOWNLOADING) j.stop();
         }
@@ -180,6 +198,21 @@ public final class Downloads implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+            if (persist && j.status() == DownloadJob.Status.INTERRUPTED) {
+                store.metadata().putPending(new ModelMetadata.Pending(j.id(), j.repoId(), j.revisionOrNull()));
+            }
+        }
+    }
+
+    /** Restarts the downloads a previous shutdown interrupted. */
+    public void resumePending() {
+        for (ModelMetadata.Pending p : store.metadata().takePending()) {
+            try {
+                start(p.repoId(), p.revision());
+                LOG.info("resuming the download of " + p.repoId());
+            } catch (RuntimeException e) {
+                LOG.warning("not resuming the download of " + p.repoId() + ": " + e.getMessage());
             }
         }
     }

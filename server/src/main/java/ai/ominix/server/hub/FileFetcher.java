@@ -11,6 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -20,6 +22,8 @@ import java.util.function.LongConsumer;
  */
 final class FileFetcher {
     private static final int MAX_ATTEMPTS = 6;
+    /** A connection that delivers nothing for this long is abandoned and resumed. */
+    private static final long STALL_MS = Long.getLong("ominix.download.stall.ms", 60_000);
 
     /** Thrown when the job was asked to stop. */
     static final class Stopped extends RuntimeException {
@@ -78,17 +82,45 @@ final class FileFetcher {
             progress.accept(-have);
             have = 0;
         }
+        // java.net.http has no read timeout for a body: a watchdog interrupts a read that stalls.
+        AtomicLong lastRead = new AtomicLong(System.nanoTime());
+        AtomicBoolean stalled = new AtomicBoolean();
+        Thread reader = Thread.currentThread();
+        Thread watchdog = Thread.ofVirtual().name("download-watchdog").start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(Math.max(10, STALL_MS / 4));
+                    if (System.nanoTime() - lastRead.get() > STALL_MS * 1_000_000) {
+                        stalled.set(true);
+                        reader.interrupt();
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                // The transfer ended.
+            }
+        });
         try (InputStream in = res.body();
              OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                      append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
             byte[] buf = new byte[256 * 1024];
             for (int n; (n = in.read(buf)) >= 0; ) {
+                lastRead.set(System.nanoTime());
                 if (stop.stop()) throw new Stopped();
                 out.write(buf, 0, n);
                 have += n;
                 progress.accept(n);
             }
+        } catch (IOException e) {
+            if (stalled.get()) {
+                Thread.interrupted(); // the watchdog's interrupt, not a shutdown
+                throw new IOException("no data for " + STALL_MS / 1000.0 + " s", e);
+            }
+            throw e;
+        } finally {
+            watchdog.interrupt();
         }
+        if (stalled.get()) Thread.interrupted();
         return have;
     }
 

@@ -58,6 +58,30 @@ public final class ModelMetadata {
         if (root.path("models").isObject() && ((ObjectNode) root.get("models")).remove(id) != null) write(root);
     }
 
+    /** A download stopped by shutdown, to be resumed when the server starts again. */
+    public record Pending(String id, String repoId, String revision) {}
+
+    public synchronized void putPending(Pending p) {
+        ObjectNode root = read();
+        ObjectNode pending = root.has("pending_downloads") && root.get("pending_downloads").isObject()
+                ? (ObjectNode) root.get("pending_downloads") : root.putObject("pending_downloads");
+        ObjectNode e = pending.putObject(p.id()).put("repo_id", p.repoId());
+        if (p.revision() != null) e.put("revision", p.revision());
+        write(root);
+    }
+
+    /** Returns and forgets the pending downloads. */
+    public synchronized java.util.List<Pending> takePending() {
+        ObjectNode root = read();
+        java.util.List<Pending> out = new java.util.ArrayList<>();
+        JsonNode pending = root.path("pending_downloads");
+        if (!pending.isObject()) return out;
+        pending.properties().forEach(e -> out.add(new Pending(e.getKey(), text(e.getValue(), "repo_id"), text(e.getValue(), "revision"))));
+        root.remove("pending_downloads");
+        write(root);
+        return out;
+    }
+
     private static String text(JsonNode n, String key) {
         JsonNode v = n.get(key);
         return v != null && v.isTextual() ? v.asText() : null;

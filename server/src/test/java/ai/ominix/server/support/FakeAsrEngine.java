@@ -5,9 +5,6 @@ import ai.ominix.engine.Cancellation;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -15,13 +12,8 @@ import java.util.function.Consumer;
  * which second it is and the language/prompt it was given, so tests can check what reached it.
  * It can be held (to fill queues) and records cancellations.
  */
-public final class FakeAsrEngine implements AsrEngine {
-    public final AtomicInteger calls = new AtomicInteger();
-    public final AtomicInteger cancelled = new AtomicInteger();
-    public volatile CountDownLatch hold = new CountDownLatch(0);
-    public volatile CountDownLatch started = new CountDownLatch(1);
+public final class FakeAsrEngine extends EngineControl implements AsrEngine {
     public volatile long delayPerSegmentMs;
-    public volatile Thread lastThread;
     private final String id;
 
     public FakeAsrEngine(String id) {
@@ -35,26 +27,13 @@ public final class FakeAsrEngine implements AsrEngine {
 
     @Override
     public Transcript transcribe(float[] samples, Options options, Cancellation cancel, Consumer<Segment> onText) {
-        calls.incrementAndGet();
-        lastThread = Thread.currentThread();
-        started.countDown();
-        try {
-            while (!hold.await(20, TimeUnit.MILLISECONDS)) {
-                if (cancel.isCancelled()) {
-                    cancelled.incrementAndGet();
-                    cancel.check();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        begin(cancel);
         double duration = samples.length / 16000.0;
         List<Segment> segs = new ArrayList<>();
         int n = Math.max(1, (int) Math.ceil(duration));
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            if (cancel.isCancelled()) cancelled.incrementAndGet();
-            cancel.check();
+            check(cancel);
             String t = "second " + (i + 1) + (i == 0 && options.language() != null ? " in " + options.language() : "")
                     + (i == 0 && options.prompt() != null ? " after " + options.prompt() : "");
             Segment s = new Segment(i, i, Math.min(duration, i + 1), t);
@@ -62,18 +41,9 @@ public final class FakeAsrEngine implements AsrEngine {
             if (!text.isEmpty()) text.append(' ');
             text.append(t);
             if (onText != null) onText.accept(s);
-            sleep(delayPerSegmentMs);
+            pause(delayPerSegmentMs);
         }
         return new Transcript(text.toString(), options.language() != null ? options.language() : "English", duration, segs);
-    }
-
-    private static void sleep(long ms) {
-        if (ms <= 0) return;
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

@@ -5,23 +5,15 @@ import ai.ominix.engine.ChatEngine;
 import ai.ominix.engine.ContextOverflowException;
 
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in chat engine: answers with the words of the last user message, one piece per word,
  * honouring max_tokens (finish "length") and stop strings. A prompt longer than the context
  * overflows. It can be slowed down or held, and records cancellations.
  */
-public final class FakeChatEngine implements ChatEngine {
-    public final AtomicInteger calls = new AtomicInteger();
-    public final AtomicInteger cancelled = new AtomicInteger();
-    public volatile CountDownLatch hold = new CountDownLatch(0);
-    public volatile CountDownLatch started = new CountDownLatch(1);
+public final class FakeChatEngine extends EngineControl implements ChatEngine {
     public volatile long delayPerTokenMs;
     public volatile Request lastRequest;
-    public volatile Thread lastThread;
     private final String id;
 
     public FakeChatEngine(String id) {
@@ -40,24 +32,12 @@ public final class FakeChatEngine implements ChatEngine {
 
     @Override
     public Result generate(Request request, Cancellation cancel, TextSink sink) {
-        calls.incrementAndGet();
         lastRequest = request;
-        lastThread = Thread.currentThread();
         int promptTokens = request.messages().stream().mapToInt(m -> m.content().split("\\s+").length + 2).sum();
         if (promptTokens > contextLength()) {
             throw new ContextOverflowException("prompt of " + promptTokens + " tokens exceeds the context of " + contextLength());
         }
-        started.countDown();
-        try {
-            while (!hold.await(20, TimeUnit.MILLISECONDS)) {
-                if (cancel.isCancelled()) {
-                    cancelled.incrementAndGet();
-                    cancel.check();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        begin(cancel);
         List<Message> msgs = request.messages();
         String last = msgs.get(msgs.size() - 1).content();
         String[] words = last.strip().split("\\s+");
@@ -69,20 +49,13 @@ public final class FakeChatEngine implements ChatEngine {
                 finish = FinishReason.LENGTH;
                 break;
             }
-            if (cancel.isCancelled()) cancelled.incrementAndGet();
-            cancel.check();
+            check(cancel);
             if (request.stop().contains(w)) break;
             String piece = produced == 0 ? w : " " + w;
             out.append(piece);
             produced++;
             if (sink != null) sink.accept(piece);
-            if (delayPerTokenMs > 0) {
-                try {
-                    Thread.sleep(delayPerTokenMs);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            pause(delayPerTokenMs);
         }
         return new Result(out.toString(), finish, promptTokens, produced);
     }

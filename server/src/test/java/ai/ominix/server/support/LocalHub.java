@@ -40,6 +40,8 @@ public final class LocalHub implements AutoCloseable {
     public volatile String token = "hf_secret";
     /** File names whose first CDN response stops halfway and drops the connection. */
     public final Set<String> dropOnce = ConcurrentHashMap.newKeySet();
+    /** File names whose first CDN response stops halfway and then sends nothing (connection kept open). */
+    public final Set<String> stallOnce = ConcurrentHashMap.newKeySet();
     /** File names whose advertised sha256 is wrong. */
     public final Set<String> wrongSha = ConcurrentHashMap.newKeySet();
     /** Milliseconds the CDN sleeps per 64 KiB (0: full speed). */
@@ -147,7 +149,8 @@ public final class LocalHub implements AutoCloseable {
         int len = bytes.length - from;
         ex.sendResponseHeaders(range != null ? 206 : 200, len);
         OutputStream out = ex.getResponseBody();
-        boolean drop = dropOnce.remove(name);
+        boolean stall = stallOnce.remove(name);
+        boolean drop = dropOnce.remove(name) || stall;
         int stopAt = drop ? from + len / 2 : bytes.length;
         try {
             for (int off = from; off < stopAt; off += 65536) {
@@ -155,6 +158,7 @@ public final class LocalHub implements AutoCloseable {
                 out.flush();
                 if (slowMs > 0) Thread.sleep(slowMs);
             }
+            if (stall) Thread.sleep(30_000); // the client must give up on its own (or the hub closes)
             // With fewer bytes than Content-Length written, closing drops the connection mid-body.
             ex.close();
         } catch (InterruptedException e) {

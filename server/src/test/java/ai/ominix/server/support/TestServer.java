@@ -67,7 +67,7 @@ public final class TestServer implements AutoCloseable {
                 })
                 .build();
         ServerOptions opt = ServerOptions.defaults(oenv).withPort(0)
-                .withModels(b.withAsr ? "tiny-asr" : null, b.withChat ? "tiny-chat" : null)
+                .withModels(b.asrSpec != null ? b.asrSpec : b.withAsr ? "tiny-asr" : null, b.withChat ? "tiny-chat" : null)
                 .withLimits(b.uploadMb, b.queue)
                 .withAllowFilePaths(b.allowFilePaths)
                 .withSecurity(b.apiKey, b.corsOrigins);
@@ -162,6 +162,7 @@ public final class TestServer implements AutoCloseable {
         private boolean withAsr = true;
         private boolean withChat = true;
         private String chatModelType = "minicpm_sala";
+        private String asrSpec;
         private long uploadMb = 1024;
         private int queue = 8;
         private List<Path> allowFilePaths;
@@ -183,6 +184,12 @@ public final class TestServer implements AutoCloseable {
         /** The model_type written into the chat model's config.json. */
         public Builder chatModelType(String type) {
             chatModelType = type;
+            return this;
+        }
+
+        /** What --asr-model names (default: the tiny-asr directory written by the harness). */
+        public Builder asrSpec(String spec) {
+            asrSpec = spec;
             return this;
         }
 

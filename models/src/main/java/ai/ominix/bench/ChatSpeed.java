@@ -1,0 +1,164 @@
+package ai.ominix.bench;
+
+import ai.ominix.generate.Sampler;
+import ai.ominix.models.sala.SalaConfig;
+import ai.ominix.models.sala.SalaModel;
+import ai.ominix.models.sala.SalaState;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+import java.nio.file.Path;
+
+/**
+ * One timed chat generation on MiniCPM-SALA as the chat engine runs it: a prompt of exactly
+ * {@code promptTokens} ids (BOS, then fixed pseudo-random ordinary tokens) in one forward call,
+ * then exactly {@code newTokens} greedy decode steps with EOS ignored. Reported next to the
+ * ceilings of the same invocation: prefill against the f32 FMA peak, decode against the
+ * read-bandwidth bound.
+ */
+public final class ChatSpeed {
+
+    public static final Metric PROMPT_TOKENS = new Metric("prompt_tokens", "prompt tokens", "tokens");
+    public static final Metric PREFILL_S = new Metric("prefill_s", "prefill", "s");
+    public static final Metric PREFILL_RATE = new Metric("prefill_tok_s", "prefill", "tok/s");
+    public static final Metric PREFILL_OF_PEAK = new Metric("prefill_of_fma_peak", "prefill of FMA peak", "%", 100);
+    public static final Metric TTFT = new Metric("ttft_s", "time to first token", "s");
+    public static final Metric DECODE_TOKENS = new Metric("decode_tokens", "decode steps", "tokens");
+    public static final Metric DECODE_S = new Metric("decode_s", "decode", "s");
+    public static final Metric DECODE_RATE = new Metric("decode_tok_s", "decode", "tok/s");
+    public static final Metric DECODE_BOUND = new Metric("decode_bound_tok_s", "decode bandwidth bound", "tok/s");
+    public static final Metric DECODE_OF_BOUND = new Metric("decode_of_bound", "decode of bandwidth bound", "%", 100);
+    public static final Metric TOTAL_S = new Metric("total_s", "total", "s");
+    public static final Metric CPU_S = new Metric("cpu_s", "process CPU time", "s");
+    public static final Metric CPU_PER_TOKEN = new Metric("cpu_s_per_token", "CPU per decoded token", "s");
+    public static final Metric PEAK_RSS = new Metric("peak_rss_bytes", "peak RSS", "GiB", 1.0 / (1L << 30));
+
+    public static final List<Metric> METRICS = List.of(PROMPT_TOKENS, PREFILL_S, PREFILL_RATE, PREFILL_OF_PEAK, TTFT,
+            DECODE_TOKENS, DECODE_S, DECODE_RATE, DECODE_BOUND, DECODE_OF_BOUND, TOTAL_S, CPU_S, CPU_PER_TOKEN, PEAK_RSS);
+
+    private final SalaModel model;
+    private final int[] prompt;
+    private final int newTokens;
+    private final Ceilings ceilings;
+
+    public ChatSpeed(SalaModel model, int promptTokens, int newTokens, Ceilings ceilings) {
+        SalaConfig c = model.config();
+        if (promptTokens < 1) throw new IllegalArgumentException("--prompt-tokens must be at least 1");
+        if (newTokens < 1) throw new IllegalArgumentException("--new-tokens must be at least 1");
+        checkFits(c, promptTokens, newTokens);
+        this.model = model;
+        this.prompt = prompt(c, promptTokens);
+        this.newTokens = newTokens;
+        this.ceilings = ceilings;
+    }
+
+    /** What {@code ominix bench chat} measures. */
+    public record Options(Path model, int promptTokens, int newTokens, RunOptions run) {
+        public Options {
+            if (promptTokens < 1) throw new IllegalArgumentException("--prompt-tokens must be at least 1, got " + promptTokens);
+            if (newTokens < 1) throw new IllegalArgumentException("--new-tokens must be at least 1, got " + newTokens);
+        }
+    }
+
+    /** Loads the model on the asked backend and measures {@code warmup + repeat} runs (only the latter reported). */
+    public static BenchResult measure(Options o, String command, Repetitions.Listener listener) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("prompt_tokens", o.promptTokens());
+        settings.put("new_tokens", o.newTokens());
+        checkFits(SalaConfig.load(o.model()), o.promptTokens(), o.newTokens());
+        return ModelBench.run("chat", command, o.run(), o.model(), METRICS, settings, backend -> {
+            SalaModel model = SalaModel.load(o.model(), backend);
+            long perToken = model.weightBytesPerToken();
+            return new ModelBench.Loaded() {
+                @Override
+                public Supplier<Map<Metric, Double>> runner(Ceilings ceilings) {
+                    return new ChatSpeed(model, o.promptTokens(), o.newTokens(), ceilings)::once;
+                }
+
+                @Override
+                public Map<String, Object> modelFields() {
+                    return Map.of("weight_bytes_per_token", perToken);
+                }
+
+                @Override
+                public void close() {
+                    model.close();
+                }
+            };
+        }, listener);
+    }
+
+    private static void checkFits(SalaConfig c, int promptTokens, int newTokens) {
+        if ((long) promptTokens + newTokens > c.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("prompt + new tokens (" + ((long) promptTokens + newTokens) + ") exceed the model's "
+                    + c.maxPositionEmbeddings() + " positions");
+        }
+    }
+
+    /** BOS then ids drawn (fixed seed) below the added tokens, so every run and machine feeds the same prompt. */
+    static int[] prompt(SalaConfig c, int length) {
+        Random r = new Random(1);
+        int[] ids = new int[length];
+        int first = c.bosTokenId() == null ? 0 : 1;
+        if (first == 1) ids[0] = c.bosTokenId();
+        int ordinary = c.vocabSize() - 11;   // stay clear of <unk>/<s>/</s> and the 8 chat tokens at the end
+        for (int i = first; i < length; i++) ids[i] = 3 + r.nextInt(ordinary);
+        return ids;
+    }
+
+    public Map<Metric, Double> once() {
+        SalaConfig c = model.config();
+        long cpu0 = ProcessStats.cpuNanos();
+        try (SalaState state = model.newState()) {
+            long t0 = System.nanoTime();
+            float[] logits = model.forwardLogits(prompt, state);
+            long t1 = System.nanoTime();
+            int token = Sampler.argmax(logits);
+            long t2 = System.nanoTime();
+            long cpuAtFirstToken = ProcessStats.cpuNanos();
+            for (int i = 0; i < newTokens; i++) token = Sampler.argmax(model.forwardLogits(new int[] {token}, state));
+            long t3 = System.nanoTime();
+            long cpu1 = ProcessStats.cpuNanos();
+            double prefillS = (t1 - t0) / 1e9;
+            double decodeS = (t3 - t2) / 1e9;
+            double bound = ceilings.readBandwidth() / decodeBytes(c, model.weightBytesPerToken(), prompt.length + newTokens / 2.0);
+            Map<Metric, Double> m = new LinkedHashMap<>();
+            m.put(PROMPT_TOKENS, (double) prompt.length);
+            m.put(PREFILL_S, prefillS);
+            m.put(PREFILL_RATE, prompt.length / prefillS);
+            m.put(PREFILL_OF_PEAK, prompt.length * SalaBench.flopsPerToken(c) / prefillS / ceilings.fmaPeak());
+            m.put(TTFT, (t2 - t0) / 1e9);
+            m.put(DECODE_TOKENS, (double) newTokens);
+            m.put(DECODE_S, decodeS);
+            m.put(DECODE_RATE, newTokens / decodeS);
+            m.put(DECODE_BOUND, bound);
+            m.put(DECODE_OF_BOUND, newTokens / decodeS / bound);
+            m.put(TOTAL_S, (t3 - t0) / 1e9);
+            m.put(CPU_S, cpu0 < 0 ? Double.NaN : (cpu1 - cpu0) / 1e9);
+            m.put(CPU_PER_TOKEN, cpu0 < 0 ? Double.NaN : (cpu1 - cpuAtFirstToken) / 1e9 / newTokens);
+            m.put(PEAK_RSS, (double) ProcessStats.peakRssBytes());
+            return m;
+        }
+    }
+
+    /**
+     * Bytes one decode step must read at {@code context} tokens: the weights it uses, every
+     * lightning layer's f32 state ({@code heads × d × d}), and the sparse layers' f32 keys and
+     * values of the tokens they attend (all of them below {@code dense_len}, else the selected
+     * blocks, §4.3).
+     */
+    static double decodeBytes(SalaConfig c, long weightBytes, double context) {
+        SalaConfig.Sparse s = c.sparse();
+        double attended = context < s.denseLen() ? context
+                : Math.min(context, (double) (s.selectedBlocks() + s.initBlocks()) * s.blockSize());
+        double bytes = weightBytes;
+        for (SalaConfig.Mixer m : c.mixers()) {
+            bytes += m == SalaConfig.Mixer.LIGHTNING
+                    ? (double) c.numHeads() * c.headDim() * c.headDim() * Float.BYTES
+                    : 2.0 * c.numKvHeads() * c.sparseHeadDim() * attended * Float.BYTES;
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,63 @@
+package ai.ominix.server.cli;
+
+import ai.ominix.bench.BenchJson;
+import ai.ominix.bench.BenchResult;
+import ai.ominix.bench.BenchTable;
+import ai.ominix.bench.Metric;
+import ai.ominix.bench.Repetitions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Reproducible speed benchmarks: the models at their real shapes, the CPU kernels, and random-weight "
+                + "checkpoints to run them on without a download.",
+                "Each prints a readable table, or with --json one JSON object per invocation (fields in BENCHMARKS.md), "
+                        + "next to the machine's ceilings measured in the same run. Progress goes to stderr."},
+        subcommands = {BenchAsrCommand.class, BenchChatCommand.class, BenchKernelsCommand.class, BenchMakeWeightsCommand.class})
+public final class BenchCommand implements Runnable {
+
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=,+@%-]+");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** The command line of this invocation, quoted for a POSIX shell: what the report records to reproduce it. */
+    static String commandLine(CommandLine.Model.CommandSpec spec) {
+        List<String> args = spec.root().commandLine().getParseResult().originalArgs();
+        return "ominix " + args.stream().map(BenchCommand::quote).collect(Collectors.joining(" "));
+    }
+
+    static String quote(String arg) {
+        return PLAIN.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'";
+    }
+
+    static void print(BenchResult result, boolean json) {
+        System.out.print(json ? BenchJson.render(result) + "\n" : BenchTable.render(result));
+        System.out.flush();
+    }
+
+    /** One stderr line per finished run: warm-up or measured, with the metrics a person watches. */
+    static Repetitions.Listener progress(List<Metric> shown) {
+        return (warmup, index, of, values) -> {
+            StringBuilder line = new StringBuilder(warmup ? "warm-up " : "run ").append(index).append('/').append(of).append(':');
+            for (Map.Entry<Metric, Double> e : values.entrySet()) {
+                if (shown.contains(e.getKey())) {
+                    line.append(String.format(Locale.ROOT, " %s %.3g %s;", e.getKey().label(), e.getValue() * e.getKey().scale(),
+                            e.getKey().unit()));
+                }
+            }
+            System.err.println(line);
+        };
+    }
+}
