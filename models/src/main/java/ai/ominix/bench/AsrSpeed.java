@@ -1,5 +1,7 @@
 package ai.ominix.bench;
 
+import static ai.ominix.bench.GenerationMetrics.*;
+
 import ai.ominix.audio.LogMel.MelSpectrogram;
 import ai.ominix.engine.Cancellation;
 import ai.ominix.kernel.Backend;
@@ -9,10 +11,10 @@ import ai.ominix.models.qwen3asr.Prompt;
 import ai.ominix.models.qwen3asr.Qwen3Asr;
 import ai.ominix.models.qwen3asr.Qwen3AsrConfig;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * One timed pass of Qwen3-ASR over a clip, the way a transcription runs it (one chunk): log-mel →
@@ -21,46 +23,33 @@ import java.util.function.Supplier;
  * of the same invocation: decode against the read-bandwidth bound (decoder weights and the f32 KV
  * cache read once per token), encoder and prefill against the f32 FMA peak.
  */
-public final class AsrSpeed {
+public final class AsrSpeed implements ModelBench.Speed {
 
     public static final Metric AUDIO_S = new Metric("audio_s", "audio", "s");
     public static final Metric MEL_S = new Metric("mel_s", "log-mel", "s");
     public static final Metric ENCODER_S = new Metric("encoder_s", "audio encoder", "s");
     public static final Metric ENCODER_OF_PEAK = new Metric("encoder_of_fma_peak", "encoder of FMA peak", "%", 100);
     public static final Metric AUDIO_TOKENS = new Metric("audio_tokens", "audio tokens", "tokens");
-    public static final Metric PREFILL_TOKENS = new Metric("prefill_tokens", "prefill tokens", "tokens");
-    public static final Metric PREFILL_S = new Metric("prefill_s", "prefill (to first token)", "s");
-    public static final Metric PREFILL_RATE = new Metric("prefill_tok_s", "prefill", "tok/s");
-    public static final Metric PREFILL_OF_PEAK = new Metric("prefill_of_fma_peak", "prefill of FMA peak", "%", 100);
-    public static final Metric DECODE_TOKENS = new Metric("decode_tokens", "decode steps", "tokens");
-    public static final Metric DECODE_S = new Metric("decode_s", "decode", "s");
-    public static final Metric DECODE_RATE = new Metric("decode_tok_s", "decode", "tok/s");
-    public static final Metric DECODE_BOUND = new Metric("decode_bound_tok_s", "decode bandwidth bound", "tok/s");
-    public static final Metric DECODE_OF_BOUND = new Metric("decode_of_bound", "decode of bandwidth bound", "%", 100);
-    public static final Metric TOTAL_S = new Metric("total_s", "total (mel to last token)", "s");
     public static final Metric RTF = new Metric("rtf", "real-time factor (total / audio)", "");
     public static final Metric X_REAL_TIME = new Metric("x_real_time", "speed (audio / total)", "× real time");
-    public static final Metric CPU_S = new Metric("cpu_s", "process CPU time", "s");
-    public static final Metric CPU_PER_TOKEN = new Metric("cpu_s_per_token", "CPU per decoded token", "s");
-    public static final Metric PEAK_RSS = new Metric("peak_rss_bytes", "peak RSS", "GiB", 1.0 / (1L << 30));
 
     public static final List<Metric> METRICS = List.of(AUDIO_S, MEL_S, ENCODER_S, ENCODER_OF_PEAK, AUDIO_TOKENS,
-            PREFILL_TOKENS, PREFILL_S, PREFILL_RATE, PREFILL_OF_PEAK, DECODE_TOKENS, DECODE_S, DECODE_RATE, DECODE_BOUND,
+            PROMPT_TOKENS, PREFILL_S, PREFILL_RATE, PREFILL_OF_PEAK, DECODE_TOKENS, DECODE_S, DECODE_RATE, DECODE_BOUND,
             DECODE_OF_BOUND, TOTAL_S, RTF, X_REAL_TIME, CPU_S, CPU_PER_TOKEN, PEAK_RSS);
 
     private final Qwen3Asr asr;
     private final BenchAudio audio;
     private final int newTokens;
-    private final Ceilings ceilings;
     private final long decoderBytes;
+    /** Mel frames of the clip, known after the first run. */
+    private int melFrames;
 
     /** @param decoderBytes bytes of decoder weights one decode step reads ({@link #decoderBytes(Path)}) */
-    public AsrSpeed(Qwen3Asr asr, BenchAudio audio, int newTokens, Ceilings ceilings, long decoderBytes) {
+    public AsrSpeed(Qwen3Asr asr, BenchAudio audio, int newTokens, long decoderBytes) {
         if (newTokens < 1) throw new IllegalArgumentException("--new-tokens must be at least 1");
         this.asr = asr;
         this.audio = audio;
         this.newTokens = newTokens;
-        this.ceilings = ceilings;
         this.decoderBytes = decoderBytes;
     }
 
@@ -92,22 +81,8 @@ public final class AsrSpeed {
         long decoderBytes = decoderBytes(o.model());
         return ModelBench.run("asr", command, o.run(), o.model(), METRICS, settings, backend -> {
             Qwen3Asr asr = Qwen3Asr.load(o.model(), backend, Qwen3Asr.Settings.defaults());
-            return new ModelBench.Loaded() {
-                @Override
-                public Supplier<Map<Metric, Double>> runner(Ceilings ceilings) {
-                    return new AsrSpeed(asr, audio, o.newTokens(), ceilings, decoderBytes)::once;
-                }
-
-                @Override
-                public Map<String, Object> modelFields() {
-                    return Map.of("decode_bytes_per_token", decoderBytes);
-                }
-
-                @Override
-                public void close() {
-                    asr.close();
-                }
-            };
+            return new ModelBench.Loaded(new AsrSpeed(asr, audio, o.newTokens(), decoderBytes),
+                    Map.of("decode_bytes_per_token", decoderBytes), asr::close);
         }, listener);
     }
 
@@ -117,9 +92,10 @@ public final class AsrSpeed {
                 || n.startsWith("lm_head.") || n.startsWith("thinker.lm_head."));
     }
 
+    /** One pass; the ratios to the ceilings are added by {@link #withCeilings}. */
+    @Override
     public Map<Metric, Double> once() {
         Backend b = asr.backend();
-        Qwen3AsrConfig c = asr.config();
         long cpu0 = ProcessStats.cpuNanos();
         long[] cpuAtFirstToken = {0};
         long t0 = System.nanoTime();
@@ -139,25 +115,18 @@ public final class AsrSpeed {
             double prefillS = g.prefillNanos() / 1e9;
             double decodeS = g.decodeNanos() / 1e9;
             double totalS = (t3 - t0) / 1e9;
-            double encoderS = (t2 - t1) / 1e9;
-            double kvBytes = 2.0 * c.text().layers() * c.text().kvHeads() * c.text().headDim() * Float.BYTES
-                    * (prompt.length() + steps / 2.0);
-            double bound = ceilings.readBandwidth() / (decoderBytes + kvBytes);
-            Map<Metric, Double> m = new LinkedHashMap<>();
+            melFrames = mel.frames();
+            Map<Metric, Double> m = new HashMap<>();
             m.put(AUDIO_S, audio.seconds());
             m.put(MEL_S, (t1 - t0) / 1e9);
-            m.put(ENCODER_S, encoderS);
-            m.put(ENCODER_OF_PEAK, encoderFlops(c.audio(), mel.frames(), encoded.dim(0)) / encoderS / ceilings.fmaPeak());
+            m.put(ENCODER_S, (t2 - t1) / 1e9);
             m.put(AUDIO_TOKENS, (double) encoded.dim(0));
-            m.put(PREFILL_TOKENS, (double) prompt.length());
+            m.put(PROMPT_TOKENS, (double) prompt.length());
             m.put(PREFILL_S, prefillS);
             m.put(PREFILL_RATE, prompt.length() / prefillS);
-            m.put(PREFILL_OF_PEAK, prompt.length() * decoderFlopsPerToken(c.text()) / prefillS / ceilings.fmaPeak());
             m.put(DECODE_TOKENS, (double) steps);
             m.put(DECODE_S, decodeS);
             m.put(DECODE_RATE, steps / decodeS);
-            m.put(DECODE_BOUND, bound);
-            m.put(DECODE_OF_BOUND, steps / decodeS / bound);
             m.put(TOTAL_S, totalS);
             m.put(RTF, totalS / audio.seconds());
             m.put(X_REAL_TIME, audio.seconds() / totalS);
@@ -166,6 +135,27 @@ public final class AsrSpeed {
             m.put(PEAK_RSS, (double) ProcessStats.peakRssBytes());
             return m;
         }
+    }
+
+    /**
+     * A run with its ratios to the ceilings: decode against the read-bandwidth bound (decoder
+     * weights plus the f32 KV cache at the mean context of the decode, read once per step),
+     * encoder and prefill against the FMA peak.
+     */
+    @Override
+    public Map<Metric, Double> withCeilings(Map<Metric, Double> run, Ceilings ceilings) {
+        Qwen3AsrConfig c = asr.config();
+        double prompt = run.get(PROMPT_TOKENS);
+        double kvBytes = 2.0 * c.text().layers() * c.text().kvHeads() * c.text().headDim() * Float.BYTES
+                * (prompt + run.get(DECODE_TOKENS) / 2);
+        double bound = ceilings.readBandwidth() / (decoderBytes + kvBytes);
+        Map<Metric, Double> m = new HashMap<>(run);
+        m.put(ENCODER_OF_PEAK, encoderFlops(c.audio(), melFrames, run.get(AUDIO_TOKENS).intValue()) / run.get(ENCODER_S)
+                / ceilings.fmaPeak());
+        m.put(PREFILL_OF_PEAK, prompt * decoderFlopsPerToken(c.text()) / run.get(PREFILL_S) / ceilings.fmaPeak());
+        m.put(DECODE_BOUND, bound);
+        m.put(DECODE_OF_BOUND, run.get(DECODE_RATE) / bound);
+        return m;
     }
 
     /** 2 FLOPs per weight of every decoder linear layer (the output head runs once per prompt, not per token). */

@@ -48,7 +48,7 @@ public final class BenchTable {
         b.append(String.format(Locale.ROOT, "(%d measured runs)%n", runs.count()));
     }
 
-    /** Columns are the rows' keys in order of first appearance; "of_*" are shown as percent, "*_s" as times. */
+    /** Columns are the rows' keys in order of first appearance; "of_*" are shown as percent, seconds as times. */
     private static void rowsTable(StringBuilder b, List<Map<String, Object>> rows) {
         Set<String> keys = new LinkedHashSet<>();
         rows.forEach(r -> keys.addAll(r.keySet()));
@@ -67,8 +67,13 @@ public final class BenchTable {
         double d = n.doubleValue();
         if (Double.isNaN(d)) return "–";
         if (key.startsWith("of_")) return String.format(Locale.ROOT, "%.0f %%", 100 * d);
-        if (key.endsWith("_s")) return time(d);
+        if (isSeconds(key)) return time(d);
         return number(d);
+    }
+
+    /** JSON keys end in their unit: "_s" seconds, but "_tok_s", "_gb_s", "_gflop_s" are rates. */
+    static boolean isSeconds(String key) {
+        return key.endsWith("_s") && !key.endsWith("_tok_s") && !key.endsWith("_gb_s") && !key.endsWith("_gflop_s");
     }
 
     static String time(double s) {

@@ -15,14 +15,7 @@ public record Ceilings(double readBandwidth, double fmaPeak) {
 
     /** Best of several repetitions; {@code bandwidthBytes} should be far beyond the last-level cache. */
     public static Ceilings measure(int threads, long bandwidthBytes) {
-        try {
-            return new Ceilings(Roofline.readBandwidth(threads, bandwidthBytes, 5), Roofline.fmaPeak(threads, 3));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while measuring the ceilings", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot measure the ceilings: " + e.getMessage(), e);
-        }
+        return new Ceilings(Roofline.readBandwidth(threads, bandwidthBytes, 5), Roofline.fmaPeak(threads, 5));
     }
 
     /** The report's {@code ceilings} object. */

@@ -1,14 +1,16 @@
 package ai.ominix.bench;
 
+import static ai.ominix.bench.GenerationMetrics.*;
+
 import ai.ominix.generate.Sampler;
 import ai.ominix.models.sala.SalaConfig;
 import ai.ominix.models.sala.SalaModel;
 import ai.ominix.models.sala.SalaState;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Supplier;
 import java.nio.file.Path;
 
 /**
@@ -18,22 +20,9 @@ import java.nio.file.Path;
  * ceilings of the same invocation: prefill against the f32 FMA peak, decode against the
  * read-bandwidth bound.
  */
-public final class ChatSpeed {
+public final class ChatSpeed implements ModelBench.Speed {
 
-    public static final Metric PROMPT_TOKENS = new Metric("prompt_tokens", "prompt tokens", "tokens");
-    public static final Metric PREFILL_S = new Metric("prefill_s", "prefill", "s");
-    public static final Metric PREFILL_RATE = new Metric("prefill_tok_s", "prefill", "tok/s");
-    public static final Metric PREFILL_OF_PEAK = new Metric("prefill_of_fma_peak", "prefill of FMA peak", "%", 100);
     public static final Metric TTFT = new Metric("ttft_s", "time to first token", "s");
-    public static final Metric DECODE_TOKENS = new Metric("decode_tokens", "decode steps", "tokens");
-    public static final Metric DECODE_S = new Metric("decode_s", "decode", "s");
-    public static final Metric DECODE_RATE = new Metric("decode_tok_s", "decode", "tok/s");
-    public static final Metric DECODE_BOUND = new Metric("decode_bound_tok_s", "decode bandwidth bound", "tok/s");
-    public static final Metric DECODE_OF_BOUND = new Metric("decode_of_bound", "decode of bandwidth bound", "%", 100);
-    public static final Metric TOTAL_S = new Metric("total_s", "total", "s");
-    public static final Metric CPU_S = new Metric("cpu_s", "process CPU time", "s");
-    public static final Metric CPU_PER_TOKEN = new Metric("cpu_s_per_token", "CPU per decoded token", "s");
-    public static final Metric PEAK_RSS = new Metric("peak_rss_bytes", "peak RSS", "GiB", 1.0 / (1L << 30));
 
     public static final List<Metric> METRICS = List.of(PROMPT_TOKENS, PREFILL_S, PREFILL_RATE, PREFILL_OF_PEAK, TTFT,
             DECODE_TOKENS, DECODE_S, DECODE_RATE, DECODE_BOUND, DECODE_OF_BOUND, TOTAL_S, CPU_S, CPU_PER_TOKEN, PEAK_RSS);
@@ -41,9 +30,9 @@ public final class ChatSpeed {
     private final SalaModel model;
     private final int[] prompt;
     private final int newTokens;
-    private final Ceilings ceilings;
+    private final long weightBytesPerToken;
 
-    public ChatSpeed(SalaModel model, int promptTokens, int newTokens, Ceilings ceilings) {
+    public ChatSpeed(SalaModel model, int promptTokens, int newTokens) {
         SalaConfig c = model.config();
         if (promptTokens < 1) throw new IllegalArgumentException("--prompt-tokens must be at least 1");
         if (newTokens < 1) throw new IllegalArgumentException("--new-tokens must be at least 1");
@@ -51,7 +40,7 @@ public final class ChatSpeed {
         this.model = model;
         this.prompt = prompt(c, promptTokens);
         this.newTokens = newTokens;
-        this.ceilings = ceilings;
+        this.weightBytesPerToken = model.weightBytesPerToken();
     }
 
     /** What {@code ominix bench chat} measures. */
@@ -70,23 +59,8 @@ public final class ChatSpeed {
         checkFits(SalaConfig.load(o.model()), o.promptTokens(), o.newTokens());
         return ModelBench.run("chat", command, o.run(), o.model(), METRICS, settings, backend -> {
             SalaModel model = SalaModel.load(o.model(), backend);
-            long perToken = model.weightBytesPerToken();
-            return new ModelBench.Loaded() {
-                @Override
-                public Supplier<Map<Metric, Double>> runner(Ceilings ceilings) {
-                    return new ChatSpeed(model, o.promptTokens(), o.newTokens(), ceilings)::once;
-                }
-
-                @Override
-                public Map<String, Object> modelFields() {
-                    return Map.of("weight_bytes_per_token", perToken);
-                }
-
-                @Override
-                public void close() {
-                    model.close();
-                }
-            };
+            ChatSpeed speed = new ChatSpeed(model, o.promptTokens(), o.newTokens());
+            return new ModelBench.Loaded(speed, Map.of("weight_bytes_per_token", speed.weightBytesPerToken), model::close);
         }, listener);
     }
 
@@ -108,8 +82,9 @@ public final class ChatSpeed {
         return ids;
     }
 
+    /** One generation; the ratios to the ceilings are added by {@link #withCeilings}. */
+    @Override
     public Map<Metric, Double> once() {
-        SalaConfig c = model.config();
         long cpu0 = ProcessStats.cpuNanos();
         try (SalaState state = model.newState()) {
             long t0 = System.nanoTime();
@@ -123,24 +98,32 @@ public final class ChatSpeed {
             long cpu1 = ProcessStats.cpuNanos();
             double prefillS = (t1 - t0) / 1e9;
             double decodeS = (t3 - t2) / 1e9;
-            double bound = ceilings.readBandwidth() / decodeBytes(c, model.weightBytesPerToken(), prompt.length + newTokens / 2.0);
-            Map<Metric, Double> m = new LinkedHashMap<>();
+            Map<Metric, Double> m = new HashMap<>();
             m.put(PROMPT_TOKENS, (double) prompt.length);
             m.put(PREFILL_S, prefillS);
             m.put(PREFILL_RATE, prompt.length / prefillS);
-            m.put(PREFILL_OF_PEAK, prompt.length * SalaBench.flopsPerToken(c) / prefillS / ceilings.fmaPeak());
             m.put(TTFT, (t2 - t0) / 1e9);
             m.put(DECODE_TOKENS, (double) newTokens);
             m.put(DECODE_S, decodeS);
             m.put(DECODE_RATE, newTokens / decodeS);
-            m.put(DECODE_BOUND, bound);
-            m.put(DECODE_OF_BOUND, newTokens / decodeS / bound);
             m.put(TOTAL_S, (t3 - t0) / 1e9);
             m.put(CPU_S, cpu0 < 0 ? Double.NaN : (cpu1 - cpu0) / 1e9);
             m.put(CPU_PER_TOKEN, cpu0 < 0 ? Double.NaN : (cpu1 - cpuAtFirstToken) / 1e9 / newTokens);
             m.put(PEAK_RSS, (double) ProcessStats.peakRssBytes());
             return m;
         }
+    }
+
+    /** A run with its ratios to the ceilings: prefill against the FMA peak, decode against the read-bandwidth bound. */
+    @Override
+    public Map<Metric, Double> withCeilings(Map<Metric, Double> run, Ceilings ceilings) {
+        SalaConfig c = model.config();
+        double bound = ceilings.readBandwidth() / decodeBytes(c, weightBytesPerToken, prompt.length + newTokens / 2.0);
+        Map<Metric, Double> m = new HashMap<>(run);
+        m.put(PREFILL_OF_PEAK, run.get(PREFILL_RATE) * SalaBench.flopsPerToken(c) / ceilings.fmaPeak());
+        m.put(DECODE_BOUND, bound);
+        m.put(DECODE_OF_BOUND, run.get(DECODE_RATE) / bound);
+        return m;
     }
 
     /**

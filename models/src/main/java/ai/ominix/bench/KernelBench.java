@@ -9,7 +9,6 @@ import ai.ominix.kernel.Tensor;
 import ai.ominix.kernel.cpu.CpuBackend;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -17,23 +16,30 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.Random;
 import java.util.function.Supplier;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
- * CPU kernel benchmark ({@code ominix bench kernels}): measures this machine's ceilings (large
- * copy, large read, register-only FMA peak, our f32 GEMM on a big cube) and, in the same run, the
- * kernels at the real layer shapes of both models ({@link RealShapes}) through the public
- * {@link Backend} API, each as a ratio to its ceilings: quantized matvec (decode) as GB/s of
- * weights against the bandwidths, GEMM at prefill shapes as GFLOP/s against the peaks.
+ * CPU kernel benchmark ({@code ominix bench kernels}): this machine's ceilings (a large copy, a
+ * large read, a register-only FMA loop, our f32 GEMM on a cube) and the kernels at the real layer
+ * shapes of both models ({@link RealShapes}) through the public {@link Backend} API: quantized
+ * matvec (decode) in GB/s of weights, GEMM at prefill shapes in GFLOP/s. Each kernel run alternates
+ * with a run of its ceiling (a 64 MiB read for memory-bound kernels, a fixed FMA loop for
+ * compute-bound ones), and the ratio is the median of the per-pair ratios, so a load that comes and
+ * goes on a shared machine affects both sides alike.
  *
  * <pre>java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *     -cp models/target/classes ai.ominix.bench.KernelBench [threads] [--quick]</pre>
  */
 public final class KernelBench {
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The fields of each row, in order (documented in BENCHMARKS.md): {@code ceiling} names the
+     * ceiling the row was paired with, {@code of_ceiling} is the median paired ratio, and
+     * {@code of_gemm_peak} (compute rows only, else null) compares the best time with the GEMM cube's.
+     */
+    public static final List<String> ROW_FIELDS = List.of("kernel", "model", "layer", "shape", "min_s", "median_s", "samples",
+            "figure", "unit", "ceiling", "of_ceiling", "of_gemm_peak");
+    /** The ceilings, in order: best runs, measured first. */
+    public static final List<String> CEILING_FIELDS = List.of("copy_gb_s", "read_gb_s", "fma_peak_gflop_s", "gemm_peak_gflop_s");
 
     private final Backend be;
     private final int threads;
@@ -43,6 +49,9 @@ public final class KernelBench {
     private final List<String> models;
     private double readGBs, copyGBs, fmaPeak, gemmPeak;
     private long seedCounter;
+    private final Arena ceilingArena = Arena.ofShared();
+    private MemorySegment readBuffer;
+    private long fmaIters;
 
     private KernelBench(int threads, boolean quick, List<String> models, Consumer<Map<String, Object>> progress) {
         this.threads = threads;
@@ -82,12 +91,11 @@ public final class KernelBench {
             b.attention();
         } finally {
             b.be.close();
+            b.ceilingArena.close();
         }
         Map<String, Double> ceilings = new LinkedHashMap<>();
-        ceilings.put("copy_gb_s", b.copyGBs);
-        ceilings.put("read_gb_s", b.readGBs);
-        ceilings.put("fma_peak_gflop_s", b.fmaPeak);
-        ceilings.put("gemm_peak_gflop_s", b.gemmPeak);
+        double[] values = {b.copyGBs, b.readGBs, b.fmaPeak, b.gemmPeak};
+        for (int i = 0; i < values.length; i++) ceilings.put(CEILING_FIELDS.get(i), values[i]);
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("quick", quick);
         settings.put("models", String.join(",", models));
@@ -96,58 +104,53 @@ public final class KernelBench {
 
     // ---------------------------------------------------------------- ceilings
 
+    private static final long PAIR_READ_BYTES = 64L << 20;
+
     private void ceilings() {
         long bytes = (quick ? 128L : 512L) << 20;
         try (Arena arena = Arena.ofShared()) {
             MemorySegment src = arena.allocate(bytes, 64), dst = arena.allocate(bytes, 64);
             src.fill((byte) 1);
             dst.fill((byte) 2);
-            double[] copy = time(() -> parallel(bytes, (lo, hi) -> MemorySegment.copy(src, lo, dst, lo, hi - lo)));
-            copyGBs = 2 * bytes / copy[0] / 1e9;
-            double[] read = time(() -> parallel(bytes, (lo, hi) -> sink(readSum(src, lo, hi))));
-            readGBs = bytes / read[0] / 1e9;
+            copyGBs = 2 * bytes / time(() -> CeilingLoops.parallel(threads, bytes, (lo, hi) -> MemorySegment.copy(src, lo, dst, lo, hi - lo)))[0] / 1e9;
+            readGBs = bytes / time(() -> CeilingLoops.parallel(threads, bytes, (lo, hi) -> CeilingLoops.sink(CeilingLoops.readSum(src, lo, hi))))[0] / 1e9;
         }
-        long iters = quick ? 20_000_000L : 50_000_000L;
-        double[] fma = time(() -> parallel(threads, (lo, hi) -> sink(fmaLoop(iters / threads))));
-        fmaPeak = 2.0 * 12 * F.length() * (iters / threads) * threads / fma[0] / 1e9;
+        readBuffer = ceilingArena.allocate(PAIR_READ_BYTES, 64);
+        readBuffer.fill((byte) 1);
+        fmaIters = quick ? 2_000_000L : 4_000_000L;
+        fmaPeak = fmaFlops() / time(this::fmaCeiling)[0] / 1e9;
         int n = quick ? 1024 : 2048;
         Tensor a = keep(() -> be.fromArray(random(n * n, 1), n, n)), b = keep(() -> be.fromArray(random(n * n, 2), n, n));
-        double[] t = time(() -> be.matmul(a, b));
+        gemmPeak = Double.NaN;   // this row is the GEMM peak: not compared with itself
+        double[] t = computeRow("f32 GEMM (ours) on a cube", "–", "–", n + "³", 2.0 * n * n * n, () -> be.matmul(a, b));
         gemmPeak = 2.0 * n * n * n / t[0] / 1e9;
-        a.close();
-        b.close();
+        close(a, b);
     }
 
-    /** Sums [lo, hi) in 1 MiB slices with int-indexed loops (C2 optimizes those best). */
-    private static double readSum(MemorySegment s, long lo, long hi) {
-        double total = 0;
-        for (long c = lo; c < hi; c += 1 << 20) total += readSlice(s.asSlice(c, Math.min(1 << 20, hi - c)));
-        return total;
+    private void readCeiling() {
+        CeilingLoops.parallel(threads, PAIR_READ_BYTES, (lo, hi) -> CeilingLoops.sink(CeilingLoops.readSum(readBuffer, lo, hi)));
     }
 
-    private static double readSlice(MemorySegment s) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        int step = F.vectorByteSize(), n = (int) s.byteSize();
-        for (int i = 0; i + 4 * step <= n; i += 4 * step) {
-            a0 = a0.add(FloatVector.fromMemorySegment(F, s, i, ByteOrder.LITTLE_ENDIAN));
-            a1 = a1.add(FloatVector.fromMemorySegment(F, s, i + step, ByteOrder.LITTLE_ENDIAN));
-            a2 = a2.add(FloatVector.fromMemorySegment(F, s, i + 2 * step, ByteOrder.LITTLE_ENDIAN));
-            a3 = a3.add(FloatVector.fromMemorySegment(F, s, i + 3 * step, ByteOrder.LITTLE_ENDIAN));
-        }
-        return a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+    private void fmaCeiling() {
+        CeilingLoops.parallel(threads, threads, (lo, hi) -> CeilingLoops.sink(CeilingLoops.fmaLoop(fmaIters / threads)));
     }
 
-    private static double fmaLoop(long iters) {
-        FloatVector m = FloatVector.broadcast(F, 0.999999f), c = FloatVector.broadcast(F, 1e-7f);
-        FloatVector v0 = FloatVector.broadcast(F, 1f), v1 = v0.add(1f), v2 = v0.add(2f), v3 = v0.add(3f), v4 = v0.add(4f), v5 = v0.add(5f);
-        FloatVector v6 = v0.add(6f), v7 = v0.add(7f), v8 = v0.add(8f), v9 = v0.add(9f), v10 = v0.add(10f), v11 = v0.add(11f);
-        for (long i = 0; i < iters; i++) {
-            v0 = v0.fma(m, c); v1 = v1.fma(m, c); v2 = v2.fma(m, c); v3 = v3.fma(m, c);
-            v4 = v4.fma(m, c); v5 = v5.fma(m, c); v6 = v6.fma(m, c); v7 = v7.fma(m, c);
-            v8 = v8.fma(m, c); v9 = v9.fma(m, c); v10 = v10.fma(m, c); v11 = v11.fma(m, c);
-        }
-        return v0.add(v1).add(v2).add(v3).add(v4).add(v5).add(v6).add(v7).add(v8).add(v9).add(v10).add(v11)
-                .reduceLanes(VectorOperators.ADD);
+    private double fmaFlops() {
+        return CeilingLoops.flopsPerIteration() * (fmaIters / threads) * threads;
+    }
+
+    /** A memory-bound kernel reading {@code bytes} per call, paired with the 64 MiB read. */
+    private void bandwidthRow(String kernel, String model, String layer, String shape, double bytes, Runnable op) {
+        double[] t = paired(op, this::readCeiling);
+        row(kernel, model, layer, shape, t, bytes / t[0] / 1e9, "GB/s", "read_gb_s", t[3] * bytes / PAIR_READ_BYTES, Double.NaN);
+    }
+
+    /** A compute-bound kernel doing {@code flops} per call, paired with the FMA loop; returns its timings. */
+    private double[] computeRow(String kernel, String model, String layer, String shape, double flops, Runnable op) {
+        double[] t = paired(op, this::fmaCeiling);
+        double g = flops / t[0] / 1e9;
+        row(kernel, model, layer, shape, t, g, "GFLOP/s", "fma_peak_gflop_s", t[3] * flops / fmaFlops(), g / gemmPeak);
+        return t;
     }
 
     // ---------------------------------------------------------------- kernels at real shapes
@@ -169,10 +172,8 @@ public final class KernelBench {
                 for (int i = 1; i < copies; i++) ws[i] = quantized(out, in, bits, 64);
                 Tensor x = keep(() -> be.fromArray(random(in, 3), 1, in));
                 int[] next = {0};
-                double[] t = time(() -> be.quantizedMatmul(x, ws[next[0]++ % copies]));
-                double gbs = weightBytes(first) / t[0] / 1e9;
-                row("quantized matvec " + bits + "-bit g64", l.model(), l.module(), out + "×" + in, t, gbs, "GB/s",
-                        Map.of("of_read_bw", gbs / readGBs, "of_copy_bw", gbs / copyGBs));
+                bandwidthRow("quantized matvec " + bits + "-bit g64", l.model(), l.module(), out + "×" + in, weightBytes(first),
+                        () -> be.quantizedMatmul(x, ws[next[0]++ % copies]));
                 for (QuantizedWeight w : ws) close(w);
                 close(x);
             }
@@ -186,10 +187,8 @@ public final class KernelBench {
         }
         Tensor x = keep(() -> be.fromArray(random(s[1], 5), 1, s[1]));
         int[] next = {0};
-        double[] t = time(() -> be.linear(x, ws[next[0]++ % copies], null));
-        double gbs = 2.0 * s[0] * s[1] / t[0] / 1e9;
-        row("bf16 matvec (unquantized weights)", RealShapes.QWEN3_ASR_1_7B, "mlp.down_proj", s[0] + "×" + s[1], t, gbs, "GB/s",
-                Map.of("of_read_bw", gbs / readGBs, "of_copy_bw", gbs / copyGBs));
+        bandwidthRow("bf16 matvec (unquantized weights)", RealShapes.QWEN3_ASR_1_7B, "mlp.down_proj", s[0] + "×" + s[1],
+                2.0 * s[0] * s[1], () -> be.linear(x, ws[next[0]++ % copies], null));
         close((Object[]) ws);
         close(x);
     }
@@ -220,11 +219,9 @@ public final class KernelBench {
         }
         Tensor img = keep(() -> be.fromArray(random(2 * 64 * 50 * 480, 8), 2, 64, 50, 480));
         Tensor cw = keep(() -> be.astype(be.fromArray(random(480 * 9 * 480, 9), 480, 3, 3, 480), DType.BF16));
-        double[] t = time(() -> be.conv2d(img, cw, null, 2, 2, 1, 1));
-        double flops = 2.0 * 2 * 32 * 25 * 480 * 4320;   // the audio stem's second conv as a GEMM: 3·3·480 → 480 per output pixel
-        double g = flops / t[0] / 1e9;
-        row("conv2d 3×3 s2 (implicit im2col GEMM)", "qwen3-asr", "audio_tower.conv2d2", "[2,64,50,480]→480", t, g, "GFLOP/s",
-                Map.of("of_gemm_peak", g / gemmPeak, "of_fma_peak", g / fmaPeak));
+        // the audio stem's second conv as a GEMM: 3·3·480 → 480 per output pixel
+        computeRow("conv2d 3×3 s2 (implicit im2col GEMM)", "qwen3-asr", "audio_tower.conv2d2", "[2,64,50,480]→480",
+                2.0 * 2 * 32 * 25 * 480 * 4320, () -> be.conv2d(img, cw, null, 2, 2, 1, 1));
         close(img, cw);
     }
 
@@ -239,9 +236,7 @@ public final class KernelBench {
     }
 
     private void gemmRow(String what, String model, String layer, int m, int k, int n, Supplier<Tensor> op) {
-        double[] t = time(op::get);
-        double g = 2.0 * m * k * n / t[0] / 1e9;
-        row(what, model, layer, m + "×" + k + "×" + n, t, g, "GFLOP/s", Map.of("of_gemm_peak", g / gemmPeak, "of_fma_peak", g / fmaPeak));
+        computeRow(what, model, layer, m + "×" + k + "×" + n, 2.0 * m * k * n, op::get);
     }
 
     private void attention() {
@@ -249,17 +244,13 @@ public final class KernelBench {
         Tensor k = keep(() -> be.fromArray(random(hkv * ctx * d, 10), 1, hkv, ctx, d));
         Tensor v = keep(() -> be.fromArray(random(hkv * ctx * d, 11), 1, hkv, ctx, d));
         Tensor q1 = keep(() -> be.fromArray(random(hq * d, 12), 1, hq, 1, d));
-        double[] t = time(() -> be.scaledDotProductAttention(q1, k, v, 0.088f, AttentionMask.causal()));
-        double gbs = 2.0 * hkv * ctx * d * 4 / t[0] / 1e9;
-        row("attention decode, causal, GQA 16/8, d128", "qwen3-asr", "self_attn, f32 K/V", "1 query × 4096 keys", t, gbs,
-                "GB/s", Map.of("of_read_bw", gbs / readGBs));
+        bandwidthRow("attention decode, causal, GQA 16/8, d128 (f32 K/V read)", "qwen3-asr", "self_attn", "1 query × 4096 keys",
+                2.0 * hkv * ctx * d * 4, () -> be.scaledDotProductAttention(q1, k, v, 0.088f, AttentionMask.causal()));
         int lq = quick ? 256 : 1024;
         Tensor qp = keep(() -> be.fromArray(random(hq * lq * d, 13), 1, hq, lq, d));
-        t = time(() -> be.scaledDotProductAttention(qp, k, v, 0.088f, AttentionMask.causal()));
         double flops = 4.0 * hq * d * ((double) lq * ctx - (double) lq * lq / 2);
-        double g = flops / t[0] / 1e9;
-        row("attention prefill chunk, causal, GQA 16/8, d128", "qwen3-asr", "self_attn", lq + " queries × 4096 keys", t, g,
-                "GFLOP/s", Map.of("of_gemm_peak", g / gemmPeak, "of_fma_peak", g / fmaPeak));
+        computeRow("attention prefill chunk, causal, GQA 16/8, d128", "qwen3-asr", "self_attn", lq + " queries × 4096 keys", flops,
+                () -> be.scaledDotProductAttention(qp, k, v, 0.088f, AttentionMask.causal()));
         close(k, v, q1, qp);
     }
 
@@ -267,9 +258,9 @@ public final class KernelBench {
 
     private QuantizedWeight quantized(int out, int in, int bits, int group) {
         Random r = new Random(out * 31L + in + bits + seedCounter++);
-        int[] packed = new int[out * in * bits / 32];
+        int[] packed = new int[Math.toIntExact((long) out * in * bits / 32)]; // vocabulary-sized tables pass 2^31 bits
         for (int i = 0; i < packed.length; i++) packed[i] = r.nextInt();
-        float[] scales = new float[out * in / group], biases = new float[scales.length];
+        float[] scales = new float[Math.toIntExact((long) out * in / group)], biases = new float[scales.length];
         for (int i = 0; i < scales.length; i++) {
             scales[i] = 0.01f + 0.001f * r.nextFloat();
             biases[i] = -0.5f * scales[i] * ((1 << bits) - 1);
@@ -305,15 +296,40 @@ public final class KernelBench {
         return v;
     }
 
-    /** Runs {@code op} (in a fresh scope each time) until 1.5 s or 40 runs after 3 warm-ups; returns {best, median, runs}. */
+    /** Runs a ceiling (in a fresh scope each time) until 1.5 s (0.5 s quick) or 40 runs after 3 warm-ups; returns {best, median}. */
     private double[] time(Runnable op) {
-        long budget = (quick ? 500_000_000L : 1_500_000_000L);
+        long budget = quick ? 500_000_000L : 1_500_000_000L;
         for (int i = 0; i < 3; i++) once(op);
         List<Double> t = new ArrayList<>();
         long start = System.nanoTime();
         while (t.size() < 5 || t.size() < 40 && System.nanoTime() - start < budget) t.add(once(op));
         Summary s = Summary.of(t.stream().mapToDouble(Double::doubleValue).toArray());
-        return new double[] {s.min(), s.median(), s.count()};
+        return new double[] {s.min(), s.median()};
+    }
+
+    /**
+     * Alternates {@code op} with {@code ceiling}, after a warm-up of at least 3 pairs and 1 s (0.3 s
+     * quick) so that the JIT has compiled a new kernel before it is timed; returns {best op time,
+     * median op time, pairs, median of (ceiling time / op time) over adjacent pairs}.
+     */
+    private double[] paired(Runnable op, Runnable ceiling) {
+        long warm = quick ? 300_000_000L : 1_000_000_000L;
+        long budget = quick ? 1_000_000_000L : 3_000_000_000L;
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < 3 || System.nanoTime() - warmStart < warm; i++) {
+            once(op);
+            once(ceiling);
+        }
+        List<Double> times = new ArrayList<>(), ratios = new ArrayList<>();
+        long start = System.nanoTime();
+        while (times.size() < 7 || times.size() < 40 && System.nanoTime() - start < budget) {
+            double c = once(ceiling), k = once(op);
+            times.add(k);
+            ratios.add(c / k);
+        }
+        Summary t = Summary.of(times.stream().mapToDouble(Double::doubleValue).toArray());
+        Summary r = Summary.of(ratios.stream().mapToDouble(Double::doubleValue).toArray());
+        return new double[] {t.min(), t.median(), t.count(), r.median()};
     }
 
     private static double once(Runnable op) {
@@ -324,47 +340,13 @@ public final class KernelBench {
         }
     }
 
-    private interface Range {
-        void run(long lo, long hi);
-    }
-
-    /** Splits {@code [0, n)} over {@code threads} plain threads (the ceilings do not use the kernel pool). */
-    private void parallel(long n, Range body) {
-        Thread[] ts = new Thread[threads];
-        for (int i = 0; i < threads; i++) {
-            long lo = n * i / threads / 64 * 64, hi = i == threads - 1 ? n : n * (i + 1) / threads / 64 * 64;
-            ts[i] = Thread.ofPlatform().start(() -> body.run(lo, hi));
-        }
-        for (Thread t : ts) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static volatile double sinkValue;
-
-    private static void sink(double v) {
-        sinkValue += v;
-    }
-
-    /** One result row; {@code ratios} are fractions of the ceilings named by their keys. */
+    /** One result row: {@code t} = {best, median, samples, ...} seconds; NaN ratios become null. */
     private void row(String kernel, String model, String layer, String shape, double[] t, double figure, String unit,
-                     Map<String, Double> ratios) {
+                     String ceiling, double ofCeiling, double ofGemmPeak) {
+        Object[] values = {kernel, model, layer, shape, t[0], t[1], (int) t[2], figure, unit, ceiling,
+                Double.isNaN(ofCeiling) ? null : ofCeiling, Double.isNaN(ofGemmPeak) ? null : ofGemmPeak};
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("kernel", kernel);
-        r.put("model", model);
-        r.put("layer", layer);
-        r.put("shape", shape);
-        r.put("min_s", t[0]);
-        r.put("median_s", t[1]);
-        r.put("samples", (int) t[2]);
-        r.put("figure", figure);
-        r.put("unit", unit);
-        for (String c : List.of("of_read_bw", "of_copy_bw", "of_gemm_peak", "of_fma_peak")) r.put(c, ratios.get(c));
+        for (int i = 0; i < ROW_FIELDS.size(); i++) r.put(ROW_FIELDS.get(i), values[i]);
         rows.add(r);
         progress.accept(r);
     }

@@ -7,25 +7,30 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
- * The frame the model benchmarks share: open the backend, measure the ceilings with the same
- * thread count, load the model (timed), warm up and repeat, and assemble the report.
+ * The frame the model benchmarks share: open the backend, load the model (timed), warm up and
+ * repeat, measure the ceilings with the same thread count, add each run's ratios to them, and
+ * assemble the report.
  */
 final class ModelBench {
 
-    /** A loaded model ready to be measured; closing it frees the weights. */
-    interface Loaded extends AutoCloseable {
-        /** One measured run at the given ceilings. */
-        Supplier<Map<Metric, Double>> runner(Ceilings ceilings);
+    /** What a benchmark measures on a loaded model. */
+    interface Speed {
+        /** One run: what it measured, without the ratios to the ceilings. */
+        Map<Metric, Double> once();
 
-        /** Fields this bench adds to the report's {@code model} object. */
-        Map<String, Object> modelFields();
-
-        @Override
-        void close();
+        /** The run with its ratios to the ceilings added. */
+        Map<Metric, Double> withCeilings(Map<Metric, Double> run, Ceilings ceilings);
     }
+
+    /**
+     * A loaded model ready to be measured.
+     *
+     * @param modelFields what the bench adds to the report's {@code model} object
+     * @param release     frees the model's weights
+     */
+    record Loaded(Speed speed, Map<String, Object> modelFields, Runnable release) {}
 
     @FunctionalInterface
     interface Loader {
@@ -41,11 +46,14 @@ final class ModelBench {
         try (Backend backend = Backends.open(o.backend(), o.threads())) {
             int threads = backend instanceof CpuBackend cpu ? cpu.threads()
                     : o.threads() > 0 ? o.threads() : Runtime.getRuntime().availableProcessors();
-            Ceilings ceilings = Ceilings.measure(threads, o.bandwidthBytes());
             long t0 = System.nanoTime();
-            try (Loaded model = loader.load(backend)) {
+            Loaded model = loader.load(backend);
+            try {
                 double loadS = (System.nanoTime() - t0) / 1e9;
-                Runs runs = Repetitions.run(metrics, o.warmup(), o.repeat(), model.runner(ceilings), listener);
+                List<Map<Metric, Double>> measured = Repetitions.run(o.warmup(), o.repeat(), model.speed()::once, listener);
+                // after the runs, so that the bandwidth buffer does not count in their peak RSS
+                Ceilings ceilings = Ceilings.measure(threads, o.bandwidthBytes());
+                Runs runs = Runs.of(metrics, measured.stream().map(run -> model.speed().withCeilings(run, ceilings)).toList());
                 Map<String, Object> modelFields = facts.fields();
                 modelFields.put("load_s", loadS);
                 modelFields.putAll(model.modelFields());
@@ -54,6 +62,8 @@ final class ModelBench {
                 allSettings.put("repeat", o.repeat());
                 return BenchResult.ofRuns(started.finish(backend.name(), threads), modelFields, allSettings,
                         ceilings.fields(), runs);
+            } finally {
+                model.release().run();
             }
         }
     }

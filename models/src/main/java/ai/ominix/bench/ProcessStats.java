@@ -26,15 +26,55 @@ public final class ProcessStats {
     /** {@code ru_maxrss} follows the two {@code struct timeval}s (16 bytes each on LP64). */
     private static final long MAXRSS_OFFSET = 32;
 
+    private static final MethodHandle CLOCK_GETTIME = downcall("clock_gettime");
+    private static final MethodHandle GETRUSAGE = downcall("getrusage");
+
     private ProcessStats() {}
 
-    /** CPU nanoseconds used by this process so far, or -1 where the JVM cannot tell. */
+    /** {@code int f(int, void*)} from the C library, or null where it is absent or native access is denied. */
+    private static MethodHandle downcall(String name) {
+        try {
+            Linker linker = Linker.nativeLinker();
+            return linker.defaultLookup().find(name).map(fn -> linker.downcallHandle(fn,
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS))).orElse(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean isMac() {
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac");
+    }
+
+    /**
+     * CPU nanoseconds used by this process so far, or -1 where unknown: {@code clock_gettime(
+     * CLOCK_PROCESS_CPUTIME_ID)} (nanosecond resolution), else the JVM's figure (on Linux counted in
+     * 10 ms clock ticks).
+     */
     public static long cpuNanos() {
+        long clock = clockCpuNanos();
+        return clock >= 0 ? clock : jvmCpuNanos();
+    }
+
+    static long jvmCpuNanos() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             long t = os.getProcessCpuTime();
             if (t >= 0) return t;
         }
         return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    static long clockCpuNanos() {
+        MethodHandle clockGettime = CLOCK_GETTIME;
+        if (clockGettime == null) return -1;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ts = arena.allocate(16, 8);   // struct timespec {time_t tv_sec; long tv_nsec;} on LP64
+            int rc = (int) clockGettime.invokeExact(isMac() ? 12 : 2 /* CLOCK_PROCESS_CPUTIME_ID */, ts);
+            if (rc != 0) return -1;
+            return ts.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + ts.get(ValueLayout.JAVA_LONG, 8);
+        } catch (Throwable t) {
+            return -1;
+        }
     }
 
     /**
@@ -62,20 +102,15 @@ public final class ProcessStats {
 
     /** {@code ru_maxrss} in bytes (macOS reports bytes, Linux and the BSDs kibibytes); -1 on failure. */
     static long rusageMaxRssBytes() {
+        MethodHandle getrusage = GETRUSAGE;
+        if (getrusage == null) return -1;
         try (Arena arena = Arena.ofConfined()) {
-            Linker linker = Linker.nativeLinker();
-            MemorySegment fn = linker.defaultLookup().find("getrusage").orElse(null);
-            if (fn == null) return -1;
-            MethodHandle getrusage = linker.downcallHandle(fn,
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
             MemorySegment usage = arena.allocate(RUSAGE_BYTES, 8);
             int rc = (int) getrusage.invokeExact(0 /* RUSAGE_SELF */, usage);
             if (rc != 0) return -1;
             long maxRss = usage.get(ValueLayout.JAVA_LONG, MAXRSS_OFFSET);
-            boolean mac = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac");
-            return mac ? maxRss : maxRss * 1024;
+            return isMac() ? maxRss : maxRss * 1024;
         } catch (Throwable t) {
-            // no native access granted, or no such symbol: the figure is simply unknown
             return -1;
         }
     }

@@ -20,8 +20,9 @@ public final class Repetitions {
 
     private Repetitions() {}
 
-    public static Runs run(List<Metric> metrics, int warmup, int repeat, Supplier<Map<Metric, Double>> once,
-                           Listener listener) {
+    /** The measured runs' values, in order. */
+    public static List<Map<Metric, Double>> run(int warmup, int repeat, Supplier<Map<Metric, Double>> once,
+                                               Listener listener) {
         if (warmup < 0) throw new IllegalArgumentException("--warmup must be 0 or more, got " + warmup);
         if (repeat < 1) throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
         for (int i = 0; i < warmup; i++) {
@@ -35,6 +36,6 @@ public final class Repetitions {
             measured.add(values);
             listener.finished(false, i + 1, repeat, values);
         }
-        return Runs.of(metrics, measured);
+        return measured;
     }
 }

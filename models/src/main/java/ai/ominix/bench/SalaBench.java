@@ -7,7 +7,6 @@ import ai.ominix.kernel.Scope;
 import ai.ominix.models.sala.SalaConfig;
 import ai.ominix.models.sala.SalaModel;
 import ai.ominix.models.sala.SalaState;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -144,14 +143,7 @@ public final class SalaBench {
     }
 
     private static String cpuName() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
-            }
-        } catch (java.io.IOException e) {
-            return System.getProperty("os.arch");
-        }
-        return System.getProperty("os.arch");
+        return MachineInfo.current().cpuModel();
     }
 
     public static void main(String[] args) throws Exception {

@@ -35,14 +35,14 @@ class BenchReportTest {
     void repetitionsRecordOnlyTheMeasuredRuns() {
         int[] calls = {0};
         List<String> seen = new ArrayList<>();
-        Runs runs = Repetitions.run(List.of(TIME), 2, 3, () -> Map.of(TIME, (double) ++calls[0]),
-                (warmup, i, of, v) -> seen.add((warmup ? "w" : "r") + i + "/" + of + "=" + v.get(TIME)));
+        Runs runs = Runs.of(List.of(TIME), Repetitions.run(2, 3, () -> Map.of(TIME, (double) ++calls[0]),
+                (warmup, i, of, v) -> seen.add((warmup ? "w" : "r") + i + "/" + of + "=" + v.get(TIME))));
         assertEquals(5, calls[0]);
         assertEquals(List.of("w1/2=1.0", "w2/2=2.0", "r1/3=3.0", "r2/3=4.0", "r3/3=5.0"), seen);
         assertEquals(3, runs.count());
         assertEquals(new Summary(3, 4, 5, 3), runs.summary(0), "warm-up values 1 and 2 are not in the statistics");
-        assertThrows(IllegalArgumentException.class, () -> Repetitions.run(List.of(TIME), 0, 0, Map::of, (w, i, o, v) -> {}));
-        assertThrows(IllegalArgumentException.class, () -> Repetitions.run(List.of(TIME), 0, 1, Map::of, (w, i, o, v) -> {}),
+        assertThrows(IllegalArgumentException.class, () -> Repetitions.run(0, 0, Map::of, (w, i, o, v) -> {}));
+        assertThrows(IllegalArgumentException.class, () -> Runs.of(List.of(TIME), List.of(Map.of())),
                 "a run that lacks a metric is an error, not a silent zero");
     }
 
@@ -90,7 +90,7 @@ class BenchReportTest {
         assertTrue(t.startsWith("ominix bench asr · 2026-01-02T03:04:05Z"), t);
         assertTrue(t.contains("command:  ominix bench asr --model m"), t);
         assertTrue(t.contains("Test CPU · 2 logical CPUs"), t);
-        assertTrue(t.contains("read_bandwidth_gb_s 25.5"), t);
+        assertTrue(t.contains("ceilings: read_bandwidth_gb_s 25.5 (measured in this run)"), t);
         assertTrue(t.contains("| decode | s | 2 | 3 | 4 |"), t);
         assertTrue(t.contains("| decode | tok/s | 16 | 24 | 32 |"), t);
         assertTrue(t.contains("| peak RSS | GiB | 1 | 2 | 3 |"), t);

@@ -35,6 +35,7 @@ class ModelSpeedTest {
         List<String> events = new ArrayList<>();
         BenchResult r = AsrSpeed.measure(new AsrSpeed.Options(dir.resolve("asr"), null, 2.5, 6, ONE_THREAD), "cmd",
                 (warmup, i, of, v) -> events.add((warmup ? "warm-up " : "run ") + i + "/" + of));
+        System.out.println(BenchTable.render(r));
         assertEquals(List.of("warm-up 1/1", "run 1/2", "run 2/2"), events);
         Runs runs = r.runs();
         assertEquals(2, runs.count());
@@ -45,8 +46,8 @@ class ModelSpeedTest {
             assertEquals(2.5, run.get("audio_s"), 1e-9);
             // 250 mel frames: two full 100-frame chunks (13 tokens each) and a 50-frame tail (7)
             assertEquals(33, run.get("audio_tokens"));
-            assertTrue(run.get("prefill_tokens") > 33, "prompt = audio tokens + the chat template around them");
-            assertEquals(run.get("prefill_tokens") / run.get("prefill_s"), run.get("prefill_tok_s"), 1e-6 * run.get("prefill_tok_s"));
+            assertTrue(run.get("prompt_tokens") > 33, "prompt = audio tokens + the chat template around them");
+            assertEquals(run.get("prompt_tokens") / run.get("prefill_s"), run.get("prefill_tok_s"), 1e-6 * run.get("prefill_tok_s"));
             assertEquals(6 / run.get("decode_s"), run.get("decode_tok_s"), 1e-6 * run.get("decode_tok_s"));
             assertEquals(run.get("total_s") / 2.5, run.get("rtf"), 1e-9);
             assertTrue(run.get("total_s") >= run.get("mel_s") + run.get("encoder_s") + run.get("prefill_s") + run.get("decode_s") - 1e-3);
@@ -68,6 +69,7 @@ class ModelSpeedTest {
     void chatPrefillsThePromptLengthAndDecodesPastEos() {
         BenchResult r = ChatSpeed.measure(new ChatSpeed.Options(dir.resolve("sala"), 600, 5, ONE_THREAD), "cmd",
                 (warmup, i, of, v) -> {});
+        System.out.println(BenchTable.render(r));
         assertEquals(ChatSpeed.METRICS, r.runs().metrics());
         for (int i = 0; i < r.runs().count(); i++) {
             var run = r.runs().run(i);

@@ -25,6 +25,17 @@ class ProcessStatsTest {
     }
 
     @Test
+    void nanosecondClockAgreesWithTheJvmsTickCount() {
+        double x = 0;
+        for (int i = 0; i < 20_000_000; i++) x += Math.sqrt(i);
+        long clock = ProcessStats.clockCpuNanos();
+        long jvm = ProcessStats.jvmCpuNanos();
+        assertTrue(x > 0 && clock > 0 && jvm > 0, clock + " " + jvm);
+        // the JVM counts 10 ms ticks and is read a moment later
+        assertEquals(jvm, clock, 0.05 * jvm + 50_000_000);
+    }
+
+    @Test
     void peakRssCoversMemoryTouched() {
         byte[] block = new byte[64 << 20];
         for (int i = 0; i < block.length; i += 4096) block[i] = 1;

@@ -12,13 +12,17 @@ final class Elementwise {
     private Elementwise() {}
 
     enum Binary {
-        ADD(VectorOperators.ADD), SUB(VectorOperators.SUB), MUL(VectorOperators.MUL), DIV(VectorOperators.DIV),
-        MAX(VectorOperators.MAX);
+        ADD, SUB, MUL, DIV, MAX;
 
-        final VectorOperators.Binary vop;
-
-        Binary(VectorOperators.Binary vop) {
-            this.vop = vop;
+        /** The Vector API only intrinsifies an operator that is a constant at the call: one call per case. */
+        FloatVector apply(FloatVector a, FloatVector b) {
+            return switch (this) {
+                case ADD -> a.add(b);
+                case SUB -> a.sub(b);
+                case MUL -> a.mul(b);
+                case DIV -> a.div(b);
+                case MAX -> a.max(b);
+            };
         }
 
         float apply(float a, float b) {
@@ -69,12 +73,21 @@ final class Elementwise {
                             long ib, MemorySegment os, long oo, int n) {
         int j = 0;
         if (at == DType.F32 && bt == DType.F32 && ia <= 1 && ib <= 1) {
-            FloatVector ca = ia == 0 ? FloatVector.broadcast(Vec.F, as.getAtIndex(Elements.F32, oa)) : null;
-            FloatVector cb = ib == 0 ? FloatVector.broadcast(Vec.F, bs.getAtIndex(Elements.F32, ob)) : null;
-            for (; j <= n - Vec.L; j += Vec.L) {
-                FloatVector va = ca != null ? ca : Vec.load(as, (oa + j) * 4);
-                FloatVector vb = cb != null ? cb : Vec.load(bs, (ob + j) * 4);
-                va.lanewise(op.vop, vb).intoMemorySegment(os, (oo + j) * 4, Vec.LE);
+            // three separate loops: a vector that may be "absent" (null) cannot live in a register
+            if (ia == 1 && ib == 1) {
+                for (; j <= n - Vec.L; j += Vec.L) {
+                    op.apply(Vec.load(as, (oa + j) * 4), Vec.load(bs, (ob + j) * 4)).intoMemorySegment(os, (oo + j) * 4, Vec.LE);
+                }
+            } else if (ia == 1) {
+                FloatVector cb = FloatVector.broadcast(Vec.F, bs.getAtIndex(Elements.F32, ob));
+                for (; j <= n - Vec.L; j += Vec.L) {
+                    op.apply(Vec.load(as, (oa + j) * 4), cb).intoMemorySegment(os, (oo + j) * 4, Vec.LE);
+                }
+            } else if (ib == 1) {
+                FloatVector ca = FloatVector.broadcast(Vec.F, as.getAtIndex(Elements.F32, oa));
+                for (; j <= n - Vec.L; j += Vec.L) {
+                    op.apply(ca, Vec.load(bs, (ob + j) * 4)).intoMemorySegment(os, (oo + j) * 4, Vec.LE);
+                }
             }
         }
         for (; j < n; j++) {

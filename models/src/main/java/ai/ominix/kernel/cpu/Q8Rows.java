@@ -47,14 +47,23 @@ final class Q8Rows extends QuantRows {
     }
 
     @Override
-    void rows4(float[] px, float[] sb, long wa, long wb, long wc, long wd) {
-        int stride = 2 * groups;
-        FloatVector aa = FloatVector.zero(Vec.F), ab = aa, ac = aa, ad = aa;
+    void rows4(float[] px, float[] sb, int sa, int sbb, int sc, int sd, int biases, long wa, long wb, long wc, long wd) {
+        // fields copied to locals: C2 keeps them in registers across the segment accesses
+        int cols = this.cols, group = this.group, groups = this.groups;
+        MemorySegment w = packed;
+        int last = group - BL;
+        FloatVector zero = FloatVector.zero(Vec.F);
+        FloatVector aa = zero, ab = zero, ac = zero, ad = zero, pa = zero, pb = zero, pc = zero, pd = zero;
         float ba = 0, bb = 0, bc = 0, bd = 0;
-        for (int g = 0, e = 0; g < groups; g++) {
-            FloatVector pa = FloatVector.zero(Vec.F), pb = pa, pc = pa, pd = pa;
-            for (int end = e + group; e < end; e += BL) {
-                ByteVector qa = bytes(wa + e), qb = bytes(wb + e), qc = bytes(wc + e), qd = bytes(wd + e);
+        for (int e = 0; e < cols; e += BL) {
+            ByteVector qa = bytes(w, wa + e), qb = bytes(w, wb + e), qc = bytes(w, wc + e), qd = bytes(w, wd + e);
+            if (PARTS == 1) { // the part index must be a constant when C2 parses convertShape
+                FloatVector xv = FloatVector.fromArray(Vec.F, px, e);
+                pa = widen(qa, 0).fma(xv, pa);
+                pb = widen(qb, 0).fma(xv, pb);
+                pc = widen(qc, 0).fma(xv, pc);
+                pd = widen(qd, 0).fma(xv, pd);
+            } else {
                 for (int part = 0; part < PARTS; part++) {
                     FloatVector xv = FloatVector.fromArray(Vec.F, px, e + part * Vec.L);
                     pa = widen(qa, part).fma(xv, pa);
@@ -63,17 +72,25 @@ final class Q8Rows extends QuantRows {
                     pd = widen(qd, part).fma(xv, pd);
                 }
             }
-            float xs = px[cols + g];
-            aa = pa.fma(FloatVector.broadcast(Vec.F, sb[g]), aa);
-            ab = pb.fma(FloatVector.broadcast(Vec.F, sb[stride + g]), ab);
-            ac = pc.fma(FloatVector.broadcast(Vec.F, sb[2 * stride + g]), ac);
-            ad = pd.fma(FloatVector.broadcast(Vec.F, sb[3 * stride + g]), ad);
-            ba += (sb[groups + g] + 128f * sb[g]) * xs;
-            bb += (sb[stride + groups + g] + 128f * sb[stride + g]) * xs;
-            bc += (sb[2 * stride + groups + g] + 128f * sb[2 * stride + g]) * xs;
-            bd += (sb[3 * stride + groups + g] + 128f * sb[3 * stride + g]) * xs;
+            if ((e & (group - 1)) == last) { // end of a group
+                int g = e / group;
+                float s0 = sb[sa + g], s1 = sb[sbb + g], s2 = sb[sc + g], s3 = sb[sd + g];
+                aa = pa.fma(FloatVector.broadcast(Vec.F, s0), aa);
+                ab = pb.fma(FloatVector.broadcast(Vec.F, s1), ab);
+                ac = pc.fma(FloatVector.broadcast(Vec.F, s2), ac);
+                ad = pd.fma(FloatVector.broadcast(Vec.F, s3), ad);
+                pa = zero;
+                pb = zero;
+                pc = zero;
+                pd = zero;
+                float xs = px[cols + g];
+                ba += (sb[biases + sa + g] + 128f * s0) * xs;
+                bb += (sb[biases + sbb + g] + 128f * s1) * xs;
+                bc += (sb[biases + sc + g] + 128f * s2) * xs;
+                bd += (sb[biases + sd + g] + 128f * s3) * xs;
+            }
         }
-        int out = 4 * stride;
+        int out = 2 * biases;
         sb[out] = aa.reduceLanes(VectorOperators.ADD) + ba;
         sb[out + 1] = ab.reduceLanes(VectorOperators.ADD) + bb;
         sb[out + 2] = ac.reduceLanes(VectorOperators.ADD) + bc;
@@ -81,8 +98,8 @@ final class Q8Rows extends QuantRows {
     }
 
     /** q − 128 as signed bytes. */
-    private ByteVector bytes(long at) {
-        return ByteVector.fromMemorySegment(B, packed, at, Vec.LE).lanewise(VectorOperators.XOR, (byte) 0x80);
+    private static ByteVector bytes(MemorySegment w, long at) {
+        return ByteVector.fromMemorySegment(B, w, at, Vec.LE).lanewise(VectorOperators.XOR, (byte) 0x80);
     }
 
     private static FloatVector widen(ByteVector q, int part) {
@@ -98,15 +115,20 @@ final class Q8Rows extends QuantRows {
         float[] sb = Scratch.SCALES.get(2 * groups);
         loadScales(r, k0 / group, (k0 + n + group - 1) / group, sb, 0);
         long row = packedBase + r * rowBytes;
-        for (int e = k0; e < k0 + n; ) {
-            int g = e / group;
-            float s = sb[g], b = sb[groups + g] + 128f * s;
-            for (int end = e + group; e < end; e += BL) {
-                ByteVector q = bytes(row + e);
-                for (int part = 0; part < PARTS; part++) {
-                    widen(q, part).fma(s, b)
-                            .intoArray(dst, off + e - k0 + part * Vec.L);
-                }
+        MemorySegment w = packed;
+        int group = this.group, groups = this.groups;
+        float s = 0, b = 0;
+        for (int e = k0; e < k0 + n; e += BL) {
+            if ((e & (group - 1)) == 0) { // a new group (k0 and n are whole groups)
+                int g = e / group;
+                s = sb[g];
+                b = sb[groups + g] + 128f * s;
+            }
+            ByteVector q = bytes(w, row + e);
+            if (PARTS == 1) {
+                widen(q, 0).fma(s, b).intoArray(dst, off + e - k0);
+            } else {
+                for (int part = 0; part < PARTS; part++) widen(q, part).fma(s, b).intoArray(dst, off + e - k0 + part * Vec.L);
             }
         }
     }

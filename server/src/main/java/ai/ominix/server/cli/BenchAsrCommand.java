@@ -1,14 +1,12 @@
 package ai.ominix.server.cli;
 
 import ai.ominix.bench.AsrSpeed;
-import ai.ominix.kernel.KernelException;
+import ai.ominix.bench.GenerationMetrics;
 import ai.ominix.server.engine.ModelKind;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,29 +27,17 @@ public final class BenchAsrCommand implements Callable<Integer> {
             description = "Length of the synthetic speech-like clip when no --audio is given (default: 30).")
     Double seconds;
 
-    @Option(names = "--new-tokens", defaultValue = "64", paramLabel = "N",
-            description = "Decode steps after the first token (default: ${DEFAULT-VALUE}).")
-    int newTokens;
-
     @Mixin
-    BenchRunOptions run;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    BenchRunOptions bench;
 
     @Override
     public Integer call() {
         if (audio != null && seconds != null) throw new CliException("give --audio or --seconds, not both");
         if (audio != null && !Files.isRegularFile(audio)) throw new CliException(audio + ": no such file");
-        try (Local local = Local.fromEnvironment()) {
-            Path dir = local.model(model, ModelKind.ASR, "--model").dir();
-            AsrSpeed.Options o = new AsrSpeed.Options(dir, audio, seconds == null ? 30 : seconds, newTokens, run.toRunOptions());
-            BenchCommand.print(AsrSpeed.measure(o, BenchCommand.commandLine(spec),
-                    BenchCommand.progress(List.of(AsrSpeed.ENCODER_S, AsrSpeed.PREFILL_RATE, AsrSpeed.DECODE_RATE, AsrSpeed.RTF))),
-                    run.json);
-        } catch (UncheckedIOException | KernelException e) {
-            throw new CliException(e.getMessage());
-        }
+        bench.run(model, ModelKind.ASR,
+                List.of(AsrSpeed.ENCODER_S, GenerationMetrics.PREFILL_RATE, GenerationMetrics.DECODE_RATE, AsrSpeed.RTF),
+                (dir, options, command, listener) -> AsrSpeed.measure(
+                        new AsrSpeed.Options(dir, audio, seconds == null ? 30 : seconds, bench.newTokens, options), command, listener));
         return 0;
     }
 }

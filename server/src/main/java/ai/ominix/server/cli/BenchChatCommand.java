@@ -1,15 +1,12 @@
 package ai.ominix.server.cli;
 
 import ai.ominix.bench.ChatSpeed;
-import ai.ominix.kernel.KernelException;
+import ai.ominix.bench.GenerationMetrics;
 import ai.ominix.server.engine.ModelKind;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -25,26 +22,15 @@ public final class BenchChatCommand implements Callable<Integer> {
             description = "Prompt length in tokens, up to the model's context (default: ${DEFAULT-VALUE}).")
     int promptTokens;
 
-    @Option(names = "--new-tokens", defaultValue = "64", paramLabel = "N",
-            description = "Decode steps after the first token (default: ${DEFAULT-VALUE}).")
-    int newTokens;
-
     @Mixin
-    BenchRunOptions run;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    BenchRunOptions bench;
 
     @Override
     public Integer call() {
-        try (Local local = Local.fromEnvironment()) {
-            Path dir = local.model(model, ModelKind.CHAT, "--model").dir();
-            ChatSpeed.Options o = new ChatSpeed.Options(dir, promptTokens, newTokens, run.toRunOptions());
-            BenchCommand.print(ChatSpeed.measure(o, BenchCommand.commandLine(spec),
-                    BenchCommand.progress(List.of(ChatSpeed.PREFILL_RATE, ChatSpeed.TTFT, ChatSpeed.DECODE_RATE))), run.json);
-        } catch (UncheckedIOException | KernelException e) {
-            throw new CliException(e.getMessage());
-        }
+        bench.run(model, ModelKind.CHAT,
+                List.of(GenerationMetrics.PREFILL_RATE, ChatSpeed.TTFT, GenerationMetrics.DECODE_RATE),
+                (dir, options, command, listener) -> ChatSpeed.measure(
+                        new ChatSpeed.Options(dir, promptTokens, bench.newTokens, options), command, listener));
         return 0;
     }
 }

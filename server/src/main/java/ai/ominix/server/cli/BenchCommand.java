@@ -5,12 +5,14 @@ import ai.ominix.bench.BenchResult;
 import ai.ominix.bench.BenchTable;
 import ai.ominix.bench.Metric;
 import ai.ominix.bench.Repetitions;
+import ai.ominix.server.engine.EngineLoaders;
+import ai.ominix.server.engine.ModelKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -42,6 +44,16 @@ public final class BenchCommand implements Runnable {
         return PLAIN.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'";
     }
 
+    /** The model {@code --model} names, which must be of the kind the bench runs. */
+    static Path modelDir(Local local, String spec, ModelKind kind) {
+        Path dir = local.model(spec, kind, "--model").dir();
+        ModelKind actual = EngineLoaders.kindOf(dir);
+        if (actual != kind) {
+            throw new CliException(dir + " holds a " + actual.description() + " model, not a " + kind.description() + " model");
+        }
+        return dir;
+    }
+
     static void print(BenchResult result, boolean json) {
         System.out.print(json ? BenchJson.render(result) + "\n" : BenchTable.render(result));
         System.out.flush();
@@ -51,11 +63,9 @@ public final class BenchCommand implements Runnable {
     static Repetitions.Listener progress(List<Metric> shown) {
         return (warmup, index, of, values) -> {
             StringBuilder line = new StringBuilder(warmup ? "warm-up " : "run ").append(index).append('/').append(of).append(':');
-            for (Map.Entry<Metric, Double> e : values.entrySet()) {
-                if (shown.contains(e.getKey())) {
-                    line.append(String.format(Locale.ROOT, " %s %.3g %s;", e.getKey().label(), e.getValue() * e.getKey().scale(),
-                            e.getKey().unit()));
-                }
+            for (Metric m : shown) {
+                Double v = values.get(m);
+                if (v != null) line.append(String.format(Locale.ROOT, " %s %.3g %s;", m.label(), v * m.scale(), m.unit()));
             }
             System.err.println(line);
         };

@@ -1,10 +1,28 @@
 package ai.ominix.server.cli;
 
+import ai.ominix.bench.BenchResult;
+import ai.ominix.bench.Metric;
+import ai.ominix.bench.Repetitions;
 import ai.ominix.bench.RunOptions;
+import ai.ominix.kernel.KernelException;
+import ai.ominix.server.engine.ModelKind;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** The options every model benchmark takes. */
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The options every model benchmark takes, and the run they drive. */
 public final class BenchRunOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @Option(names = "--new-tokens", defaultValue = "64", paramLabel = "N",
+            description = "Decode steps after the first token, stop tokens ignored (default: ${DEFAULT-VALUE}).")
+    int newTokens;
+
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or mlx (default: ${DEFAULT-VALUE}).")
     String backend;
 
@@ -27,6 +45,23 @@ public final class BenchRunOptions {
 
     @Option(names = "--json", description = "Print one JSON object (fields in BENCHMARKS.md) instead of the table.")
     boolean json;
+
+    /** A model benchmark on a resolved model directory. */
+    @FunctionalInterface
+    interface Measurement {
+        BenchResult measure(Path dir, RunOptions options, String command, Repetitions.Listener listener);
+    }
+
+    /** Resolves {@code --model} (of the bench's kind), measures, and prints the report; progress shows {@code shown}. */
+    void run(String model, ModelKind kind, List<Metric> shown, Measurement measurement) {
+        try (Local local = Local.fromEnvironment()) {
+            Path dir = BenchCommand.modelDir(local, model, kind);
+            BenchCommand.print(measurement.measure(dir, toRunOptions(), BenchCommand.commandLine(command),
+                    BenchCommand.progress(shown)), json);
+        } catch (UncheckedIOException | KernelException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
 
     RunOptions toRunOptions() {
         if (bandwidthBufferMib < 1) throw new CliException("--bandwidth-buffer-mib must be at least 1");
