@@ -102,9 +102,9 @@ public final class AsrBench {
         Runs runs = r.runs();
         return String.format(Locale.ROOT, "| java %s | %d s | %.2f | %.2f | %.0f | %.1f | %.2f | %.2f | %.0f %% | %.1f | %.3f | %.1f | %.2f |",
                 r.info().backend(), seconds, median(runs, AsrSpeed.MEL_S), median(runs, AsrSpeed.ENCODER_S),
-                median(runs, AsrSpeed.PREFILL_TOKENS), median(runs, AsrSpeed.PREFILL_RATE), median(runs, AsrSpeed.DECODE_RATE),
-                median(runs, AsrSpeed.DECODE_BOUND), 100 * median(runs, AsrSpeed.DECODE_OF_BOUND), median(runs, AsrSpeed.TOTAL_S),
-                median(runs, AsrSpeed.RTF), median(runs, AsrSpeed.CPU_S), median(runs, AsrSpeed.PEAK_RSS) / (1L << 30));
+                median(runs, GenerationMetrics.PROMPT_TOKENS), median(runs, GenerationMetrics.PREFILL_RATE), median(runs, GenerationMetrics.DECODE_RATE),
+                median(runs, GenerationMetrics.DECODE_BOUND), 100 * median(runs, GenerationMetrics.DECODE_OF_BOUND), median(runs, GenerationMetrics.TOTAL_S),
+                median(runs, AsrSpeed.RTF), median(runs, GenerationMetrics.CPU_S), median(runs, GenerationMetrics.PEAK_RSS) / (1L << 30));
     }
 
     private static double median(Runs runs, Metric m) {
