@@ -132,6 +132,13 @@ public final class OminixServer implements AutoCloseable {
                 .routing(routing)
                 .build()
                 .start();
+        if (!web.isRunning() || web.port() < 0) {
+            // Helidon logs the bind failure and returns a server that is not listening.
+            web.stop();
+            disconnects.close();
+            throw new IllegalStateException("cannot listen on " + opt.host() + ":" + opt.port()
+                    + " (is the port in use or the address not this machine's? --port 0 picks a free port)");
+        }
         return new OminixServer(web, host, store, downloads, uploads, draining, metrics, disconnects);
     }
 
