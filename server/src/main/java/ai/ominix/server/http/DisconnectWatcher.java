@@ -66,7 +66,7 @@ public final class DisconnectWatcher implements AutoCloseable {
     private DisconnectWatcher(boolean enabled) {
         poller = enabled ? Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("disconnect-watcher").daemon(true).factory()) : null;
-        if (poller != null) poller.scheduleWithFixedDelay(this::poll, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
+        if (poller != null) poller.scheduleWithFixedDelay(this::pollSafely, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
     }
 
     /** A watcher on the kernel's TCP table where there is one, else one that never cancels. */
@@ -94,18 +94,21 @@ public final class DisconnectWatcher implements AutoCloseable {
         return w;
     }
 
-    private void poll() {
-        if (watched.isEmpty()) return;
-        Set<Integer> ports = new HashSet<>();
-        for (Watched w : watched) ports.add(w.connection.local().getPort());
-        Map<ProcNetTcp.Connection, Integer> table;
+    /** A failing run would end the schedule: whatever goes wrong is logged once, the next poll runs. */
+    private void pollSafely() {
         try {
-            table = ProcNetTcp.read(ports);
+            poll();
         } catch (IOException | RuntimeException e) {
             if (!warned) LOG.log(Level.WARNING, "cannot read the TCP table; client disconnects go unnoticed", e);
             warned = true;
-            return;
         }
+    }
+
+    private void poll() throws IOException {
+        if (watched.isEmpty()) return;
+        Set<Integer> ports = new HashSet<>();
+        for (Watched w : watched) ports.add(w.connection.local().getPort());
+        Map<ProcNetTcp.Connection, Integer> table = ProcNetTcp.read(ports);
         for (Watched w : watched) {
             Integer state = table.get(w.connection);
             if (state != null && state == ProcNetTcp.ESTABLISHED) {
