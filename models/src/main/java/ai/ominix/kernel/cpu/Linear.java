@@ -52,9 +52,9 @@ final class Linear {
         }
         int rows = q.outFeatures(), cols = q.inFeatures(), g = q.groupSize();
         RowMatrix m;
-        if (q.bits() == 8 && Q8Rows.supports(g)) {
+        if (q.bits() == 8 && LaneRows.supports(8, g)) {
             m = new Q8Rows(p.segment(), p.byteOffset(), s.segment(), s.byteOffset(), b.segment(), b.byteOffset(), s.dtype, rows, cols, g);
-        } else if (q.bits() == 4 && Q4Rows.supports(g)) {
+        } else if (q.bits() == 4 && LaneRows.supports(4, g)) {
             m = new Q4Rows(p.segment(), p.byteOffset(), s.segment(), s.byteOffset(), b.segment(), b.byteOffset(), s.dtype, rows, cols, g);
         } else {
             m = new QuantRows(p.segment(), p.byteOffset(), s.segment(), s.byteOffset(), b.segment(), b.byteOffset(), s.dtype,
