@@ -3,7 +3,9 @@ package ai.ominix.kernel.cpu;
 import ai.ominix.kernel.DType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -107,6 +109,22 @@ abstract class LaneRows extends QuantRows {
     /** Row {@code r}'s scales to {@code sb[at ..]}; returns its bias term {@code Σ_g b_g·Σx_g}. */
     private float scalesAndBias(int r, float[] px, float[] sb, int at, int biasAt) {
         long row = (long) r * groups * scaleType.byteSize();
+        if (scaleType == DType.BF16) { // the published checkpoints' format: one fused pass, no calls (measured ~20 % of a 1 KiB row's time before)
+            MemorySegment s = scales, b = biases;
+            long sRow = scalesBase + row, bRow = biasesBase + row;
+            int g = 0, groups = this.groups, cols = this.cols;
+            FloatVector acc = FloatVector.zero(Vec.F);
+            for (; g <= groups - Vec.L; g += Vec.L) {
+                Vec.bf16(s, sRow + 2L * g).intoArray(sb, at + g);
+                acc = Vec.bf16(b, bRow + 2L * g).fma(FloatVector.fromArray(Vec.F, px, cols + g), acc);
+            }
+            float bias = acc.reduceLanes(VectorOperators.ADD);
+            for (; g < groups; g++) {
+                sb[at + g] = Float.intBitsToFloat(s.get(Elements.I16, sRow + 2L * g) << 16);
+                bias += Float.intBitsToFloat(b.get(Elements.I16, bRow + 2L * g) << 16) * px[cols + g];
+            }
+            return bias;
+        }
         widen(scales, scalesBase + row, 0, groups, sb, at);
         widen(biases, biasesBase + row, 0, groups, sb, biasAt);
         return Vec.dot(sb, biasAt, px, cols, groups);
