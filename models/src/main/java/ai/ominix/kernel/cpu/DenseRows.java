@@ -31,7 +31,7 @@ final class DenseRows extends RowMatrix {
         this.dtype = dtype;
     }
 
-    /** Four rows per pass so that each chunk of x is loaded once for four rows; a remainder repeats its last row. */
+    /** Four rows per pass so that each chunk of x is loaded once for four rows; a remainder repeats a row. */
     @Override
     void matvec(float[] x, MemorySegment y, long yByte, int r0, int r1) {
         if (dtype == DType.F16) {
@@ -44,8 +44,9 @@ final class DenseRows extends RowMatrix {
         }
         boolean bf16 = dtype == DType.BF16;
         int es = dtype.byteSize();
-        for (int r = r0; r < r1; r += 4) {
-            int ra = r, rb = Math.min(r + 1, r1 - 1), rc = Math.min(r + 2, r1 - 1), rd = Math.min(r + 3, r1 - 1);
+        int q = (r1 - r0 + 3) / 4; // four long row streams, not four adjacent short rows (see LaneRows)
+        for (int p = 0; p < q; p++) {
+            int ra = r0 + p, rb = Math.min(r0 + q + p, r1 - 1), rc = Math.min(r0 + 2 * q + p, r1 - 1), rd = Math.min(r0 + 3 * q + p, r1 - 1);
             long oa = base + ra * rowBytes, ob = base + rb * rowBytes, oc = base + rc * rowBytes, od = base + rd * rowBytes;
             FloatVector aa = FloatVector.zero(Vec.F), ab = aa, ac = aa, ad = aa;
             int i = 0;

@@ -4,17 +4,19 @@ import ai.ominix.kernel.DType;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * 8-bit MLX rows: one byte per value, so a row is a plain byte array. The dot product flips the
- * top bit ({@code q − 128} as a signed byte, one vector op), widens with the signed conversion and
- * folds the +128 into the per-group bias term: {@code Σ_g s_g·Σ (q−128)·x + (b_g + 128·s_g)·Σx}.
- * The group sums of x are computed once per activation row.
+ * 8-bit MLX rows: four values per 32-bit word. The matvec ({@link LaneRows}) isolates byte k of
+ * every lane with a shift and a mask; the GEMM row decoder ({@link #decodeRow}) flips the top bit
+ * ({@code q − 128} as a signed byte, one vector op), widens with the signed conversion and adds
+ * {@code b + 128·s}.
  */
-final class Q8Rows extends QuantRows {
+final class Q8Rows extends LaneRows {
 
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, Vec.L * 8)));
     static final int BL = B.length();
@@ -25,76 +27,45 @@ final class Q8Rows extends QuantRows {
         super(packed, packedBase, scales, scalesBase, biases, biasesBase, scaleType, rows, cols, 8, group);
     }
 
-    static boolean supports(int group) {
-        return group % BL == 0;
-    }
-
     @Override
-    float[] prepare(float[] x) {
-        float[] px = Scratch.VECTOR_X2.get(cols + groups);
-        System.arraycopy(x, 0, px, 0, cols);
-        for (int g = 0; g < groups; g++) {
-            float s = 0;
-            for (int i = g * group; i < (g + 1) * group; i++) s += x[i];
-            px[cols + g] = s;
-        }
-        return px;
-    }
-
-    @Override
-    void matvec(float[] px, MemorySegment y, long yByte, int r0, int r1) {
-        matvecFourRows(px, y, yByte, r0, r1);
-    }
-
-    @Override
-    void rows4(float[] px, float[] sb, int sa, int sbb, int sc, int sd, int biases, long wa, long wb, long wc, long wd) {
+    void rows4(float[] px, float[] sb, int stride, long wa, long wb, long wc, long wd) {
         // fields copied to locals: C2 keeps them in registers across the segment accesses
-        int cols = this.cols, group = this.group, groups = this.groups;
+        int full = this.full, chunk = this.chunk, gmask = this.gmask, last = this.last, l = Vec.L;
         MemorySegment w = packed;
-        int last = group - BL;
+        VectorShuffle<Float> lanes = groupOfLane;
         FloatVector zero = FloatVector.zero(Vec.F);
         FloatVector aa = zero, ab = zero, ac = zero, ad = zero, pa = zero, pb = zero, pc = zero, pd = zero;
-        float ba = 0, bb = 0, bc = 0, bd = 0;
-        for (int e = 0; e < cols; e += BL) {
-            ByteVector qa = bytes(w, wa + e), qb = bytes(w, wb + e), qc = bytes(w, wc + e), qd = bytes(w, wd + e);
-            if (PARTS == 1) { // the part index must be a constant when C2 parses convertShape
-                FloatVector xv = FloatVector.fromArray(Vec.F, px, e);
-                pa = widen(qa, 0).fma(xv, pa);
-                pb = widen(qb, 0).fma(xv, pb);
-                pc = widen(qc, 0).fma(xv, pc);
-                pd = widen(qd, 0).fma(xv, pd);
-            } else {
-                for (int part = 0; part < PARTS; part++) {
-                    FloatVector xv = FloatVector.fromArray(Vec.F, px, e + part * Vec.L);
-                    pa = widen(qa, part).fma(xv, pa);
-                    pb = widen(qb, part).fma(xv, pb);
-                    pc = widen(qc, part).fma(xv, pc);
-                    pd = widen(qd, part).fma(xv, pd);
-                }
+        for (int e = 0; e < full; e += chunk) {
+            IntVector va = words(w, wa + e), vb = words(w, wb + e), vc = words(w, wc + e), vd = words(w, wd + e);
+            for (int k = 0; k < 4; k++) {
+                FloatVector xk = FloatVector.fromArray(Vec.F, px, e + k * l);
+                int shift = 8 * k;
+                pa = value(va, shift).fma(xk, pa);
+                pb = value(vb, shift).fma(xk, pb);
+                pc = value(vc, shift).fma(xk, pc);
+                pd = value(vd, shift).fma(xk, pd);
             }
-            if ((e & (group - 1)) == last) { // end of a group
+            if ((e & gmask) == last) { // end of a group (or of a chunk holding several)
                 int g = e / group;
-                float s0 = sb[sa + g], s1 = sb[sbb + g], s2 = sb[sc + g], s3 = sb[sd + g];
-                aa = pa.fma(FloatVector.broadcast(Vec.F, s0), aa);
-                ab = pb.fma(FloatVector.broadcast(Vec.F, s1), ab);
-                ac = pc.fma(FloatVector.broadcast(Vec.F, s2), ac);
-                ad = pd.fma(FloatVector.broadcast(Vec.F, s3), ad);
+                aa = pa.fma(FloatVector.fromArray(Vec.F, sb, g).rearrange(lanes), aa);
+                ab = pb.fma(FloatVector.fromArray(Vec.F, sb, stride + g).rearrange(lanes), ab);
+                ac = pc.fma(FloatVector.fromArray(Vec.F, sb, 2 * stride + g).rearrange(lanes), ac);
+                ad = pd.fma(FloatVector.fromArray(Vec.F, sb, 3 * stride + g).rearrange(lanes), ad);
                 pa = zero;
                 pb = zero;
                 pc = zero;
                 pd = zero;
-                float xs = px[cols + g];
-                ba += (sb[biases + sa + g] + 128f * s0) * xs;
-                bb += (sb[biases + sbb + g] + 128f * s1) * xs;
-                bc += (sb[biases + sc + g] + 128f * s2) * xs;
-                bd += (sb[biases + sd + g] + 128f * s3) * xs;
             }
         }
-        int out = 2 * biases;
-        sb[out] = aa.reduceLanes(VectorOperators.ADD) + ba;
-        sb[out + 1] = ab.reduceLanes(VectorOperators.ADD) + bb;
-        sb[out + 2] = ac.reduceLanes(VectorOperators.ADD) + bc;
-        sb[out + 3] = ad.reduceLanes(VectorOperators.ADD) + bd;
+        int out = 4 * stride + groups;
+        sb[out] = aa.reduceLanes(VectorOperators.ADD);
+        sb[out + 1] = ab.reduceLanes(VectorOperators.ADD);
+        sb[out + 2] = ac.reduceLanes(VectorOperators.ADD);
+        sb[out + 3] = ad.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static FloatVector value(IntVector v, int shift) {
+        return (FloatVector) v.lanewise(VectorOperators.LSHR, shift).and(0xFF).convert(VectorOperators.I2F, 0);
     }
 
     /** q − 128 as signed bytes. */

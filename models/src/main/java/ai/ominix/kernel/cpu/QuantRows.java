@@ -7,8 +7,8 @@ import java.lang.foreign.MemorySegment;
  * MLX affine-quantized rows as stored: row {@code r} is a little-endian bit stream of
  * {@code cols·bits/8} bytes (value e at bits {@code e·bits ..}), and
  * {@code W[r, c] = scale[r, c/g]·q + bias[r, c/g]}. This class is the generic path for any bit
- * width (2, 3, 5, 6 bits, values may straddle words); {@link Q8Rows} and {@link Q4Rows} read the
- * two common widths with vector code.
+ * width (2, 3, 5, 6 bits, values may straddle words); {@link LaneRows} reads the two common widths
+ * with vector code.
  */
 class QuantRows extends RowMatrix {
 
@@ -18,9 +18,9 @@ class QuantRows extends RowMatrix {
     final int bits;
     final int group;
     final int groups;
-    private final MemorySegment scales, biases;
-    private final long scalesBase, biasesBase;
-    private final DType scaleType;
+    final MemorySegment scales, biases;
+    final long scalesBase, biasesBase;
+    final DType scaleType;
 
     QuantRows(MemorySegment packed, long packedBase, MemorySegment scales, long scalesBase, MemorySegment biases,
               long biasesBase, DType scaleType, int rows, int cols, int bits, int group) {
@@ -51,7 +51,7 @@ class QuantRows extends RowMatrix {
     }
 
     /** Elements {@code [g0, g1)} of a row of scales or biases as f32 (one dtype switch per row, not per value). */
-    private void widen(MemorySegment s, long rowBase, int g0, int g1, float[] dst, int off) {
+    final void widen(MemorySegment s, long rowBase, int g0, int g1, float[] dst, int off) {
         switch (scaleType) {
             case BF16 -> {
                 int g = g0;
@@ -63,49 +63,6 @@ class QuantRows extends RowMatrix {
             }
             default -> MemorySegment.copy(s, Elements.F32, rowBase + 4L * g0, dst, off + g0, g1 - g0);
         }
-    }
-
-    /**
-     * The matvec driver of the vector formats: four rows per pass, so each activation chunk is
-     * loaded once for four weight rows (with a long input row x no longer fits in L1, and reloading
-     * it per row would cost more than the weights); a remainder of fewer than four rows repeats its
-     * last row. The vector loop is {@link #rows4}, a separate small method: C2 stops inlining in a
-     * method that grows too large, and a vector op left as a call boxes its operands.
-     */
-    /** Rows whose scales and biases are widened together (they are contiguous in memory: one long vector run). */
-    private static final int SCALE_BLOCK = 32;
-
-    final void matvecFourRows(float[] px, MemorySegment y, long yByte, int r0, int r1) {
-        float[] sb = Scratch.SCALES.get(2 * SCALE_BLOCK * groups + 4);
-        int out = 2 * SCALE_BLOCK * groups;
-        for (int b0 = r0; b0 < r1; b0 += SCALE_BLOCK) {
-            int b1 = Math.min(r1, b0 + SCALE_BLOCK), n = (b1 - b0) * groups;
-            long first = (long) b0 * groups * scaleType.byteSize();
-            widen(scales, scalesBase + first, 0, n, sb, 0);
-            widen(biases, biasesBase + first, 0, n, sb, SCALE_BLOCK * groups);
-            for (int r = b0; r < b1; r += 4) {
-                int ra = r, rb = Math.min(r + 1, b1 - 1), rc = Math.min(r + 2, b1 - 1), rd = Math.min(r + 3, b1 - 1);
-                rows4(px, sb, (ra - b0) * groups, (rb - b0) * groups, (rc - b0) * groups, (rd - b0) * groups,
-                        SCALE_BLOCK * groups, packedBase + ra * rowBytes, packedBase + rb * rowBytes,
-                        packedBase + rc * rowBytes, packedBase + rd * rowBytes);
-                y.set(Elements.F32, yByte + 4L * ra, sb[out]);
-                y.set(Elements.F32, yByte + 4L * rb, sb[out + 1]);
-                y.set(Elements.F32, yByte + 4L * rc, sb[out + 2]);
-                y.set(Elements.F32, yByte + 4L * rd, sb[out + 3]);
-            }
-        }
-    }
-
-    /**
-     * Dot products of the prepared x with the four rows starting at bytes {@code wa..wd}, written to
-     * {@code sb[2·biases + 0..3]}. A row's scales are {@code sb[s + g]} and its biases
-     * {@code sb[biases + s + g]} ({@code s} = sa, sbb, sc or sd). Implemented by the vector formats
-     * as one flat counted loop over the row with the group epilogue (scale, bias term) inside every
-     * {@code group} values: measured 1.6× faster than a group loop around an inner chunk loop, which
-     * C2 optimizes less well.
-     */
-    void rows4(float[] px, float[] sb, int sa, int sbb, int sc, int sd, int biases, long wa, long wb, long wc, long wd) {
-        throw new UnsupportedOperationException("no four-row kernel for " + bits + "-bit rows");
     }
 
     @Override

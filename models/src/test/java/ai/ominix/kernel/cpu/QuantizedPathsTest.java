@@ -1,0 +1,71 @@
+package ai.ominix.kernel.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import ai.ominix.kernel.DType;
+import ai.ominix.kernel.KernelContract;
+import ai.ominix.kernel.QuantizedWeight;
+import ai.ominix.kernel.RefOps;
+import ai.ominix.kernel.Scope;
+import ai.ominix.kernel.Tensor;
+import ai.ominix.weights.MlxQuantizer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every route a quantized product takes on the CPU backend, against float64: the matvec (one row),
+ * the few-rows kernel (2 ..< {@link Linear#FEW_ROWS}, in blocks of four activation rows with a
+ * partial last block), the packed GEMM past it; with row counts that leave the four-stream split
+ * and the thread split uneven, and column counts that leave a tail past the last whole vector
+ * chunk. Tolerance as in the shared contract: 2e-6·Σ|x|·(|w| + 2^(bits−1)·|scale| + |bias|) + 1e-6.
+ */
+class QuantizedPathsTest {
+
+    @Test
+    void everyRowCountRouteMatchesTheFloat64Reference() {
+        Random r = new Random(41);
+        int[] rowCounts = {1, 2, 3, 4, 7, 9, Linear.FEW_ROWS, Linear.FEW_ROWS + 1};
+        try (CpuBackend be = new CpuBackend(3); Scope s = Scope.open()) {
+            for (int bits : new int[] {8, 4}) {
+                for (int group : new int[] {32, 64, 128}) {
+                    int out = 67, in = 5 * group;      // 160, 320 and 640 columns: with and without a tail
+                    MlxQuantizer.Quantized q = MlxQuantizer.quantize(KernelContract.gauss(r, out * in), out, in, group, bits, DType.BF16);
+                    QuantizedWeight w = weight(be, q);
+                    RefOps.Arr dense = RefOps.dequantize(q.packed(), q.scales(), q.biases(), out, in, bits, group);
+                    for (int m : rowCounts) {
+                        float[] x = KernelContract.gauss(r, m * in);
+                        RefOps.Arr want = RefOps.matmul(RefOps.of(x, m, in), RefOps.transpose2(dense), null);
+                        Tensor got = be.quantizedMatmul(be.fromArray(x, m, in), w);
+                        assertArrayEquals(new int[] {m, out}, got.shape());
+                        KernelContract.assertWithinBound(want.data(), be.toFloatArray(got), bound(q, dense, x, m), 2e-6,
+                                bits + "-bit group " + group + ", " + m + " rows");
+                    }
+                }
+            }
+        }
+    }
+
+    private static QuantizedWeight weight(CpuBackend be, MlxQuantizer.Quantized q) {
+        Tensor packed = be.astype(be.fromArray(q.packed(), q.rows(), q.packedCols()), DType.U32);
+        Tensor scales = be.astype(be.fromArray(q.scales(), q.rows(), q.groups()), q.dtype());
+        Tensor biases = be.astype(be.fromArray(q.biases(), q.rows(), q.groups()), q.dtype());
+        return new QuantizedWeight(packed, scales, biases, q.groupSize(), q.bits());
+    }
+
+    private static double[] bound(MlxQuantizer.Quantized q, RefOps.Arr w, float[] x, int m) {
+        int in = q.cols(), out = q.rows();
+        double[] b = new double[m * out];
+        for (int i = 0; i < m; i++) {
+            for (int o = 0; o < out; o++) {
+                double s = 0;
+                for (int c = 0; c < in; c++) {
+                    int g = o * q.groups() + c / q.groupSize();
+                    s += Math.abs(x[i * in + c]) * (Math.abs(w.get(o, c)) + (1 << (q.bits() - 1)) * Math.abs(q.scales()[g])
+                            + Math.abs(q.biases()[g]));
+                }
+                b[i * out + o] = s;
+            }
+        }
+        return b;
+    }
+}
