@@ -139,13 +139,7 @@ final class Attention {
                 if (gemm) {
                     valuesGemm(b, kvh, rows, kb, kn, s, o);
                 } else {
-                    for (int j = 0; j < kn; j++) {
-                        long vrow = v.at(b, kvh, kb + j);
-                        for (int r = 0; r < rows; r++) {
-                            float p = s[r * KEY_BLOCK + j];
-                            if (p != 0f) axpy(p, v.seg, vrow, o, r * dv, dv);
-                        }
-                    }
+                    values(b, kvh, rows, kb, kn, s, o);
                 }
             }
             if (splits == 1) {
@@ -194,23 +188,40 @@ final class Attention {
             for (; x < n; x++) o[x] += t[x];
         }
 
+        /** Scores of a block by dot products; the query rows go in pairs so that each key row is loaded once per pair. */
         private void scores(int b, int kvh, int i0, int nq, int rows, int kb, int kn, float[] qs, float[] s) {
             for (int j = 0; j < kn; j++) {
-                int key = kb + j;
-                long krow = k.at(b, kvh, key);
-                for (int r = 0; r < rows; r++) {
-                    int i = i0 + r % nq;
-                    float x;
+                long krow = k.at(b, kvh, kb + j);
+                int r = 0;
+                for (; r + 1 < rows; r += 2) dot2(qs, r * d, (r + 1) * d, k.seg, krow, d, s, r * KEY_BLOCK + j, (r + 1) * KEY_BLOCK + j);
+                if (r < rows) s[r * KEY_BLOCK + j] = Vec.dot(qs, r * d, k.seg, krow, d);
+            }
+            if (!causal && mask == null) return;
+            for (int r = 0; r < rows; r++) {
+                int i = i0 + r % nq, h = kvh * group + r / nq;
+                for (int j = 0; j < kn; j++) {
+                    int key = kb + j;
                     if (causal && key > lk - lq + i) {
-                        x = Float.NEGATIVE_INFINITY;
-                    } else {
-                        x = Vec.dot(qs, r * d, k.seg, krow, d);
-                        if (mask != null) {
-                            int h = kvh * group + r / nq;
-                            x += mask.seg.getAtIndex(Elements.F32, mask.offset + b * mask.s0 + h * mask.s1 + i * mask.s2 + key * maskJ);
-                        }
+                        s[r * KEY_BLOCK + j] = Float.NEGATIVE_INFINITY;
+                    } else if (mask != null) {
+                        s[r * KEY_BLOCK + j] += mask.seg.getAtIndex(Elements.F32,
+                                mask.offset + b * mask.s0 + h * mask.s1 + i * mask.s2 + key * maskJ);
                     }
-                    s[r * KEY_BLOCK + j] = x;
+                }
+            }
+        }
+
+        /** {@code o += P·V} for a block by rows of V, each loaded once per pair of query rows. */
+        private void values(int b, int kvh, int rows, int kb, int kn, float[] s, float[] o) {
+            for (int j = 0; j < kn; j++) {
+                long vrow = v.at(b, kvh, kb + j);
+                int r = 0;
+                for (; r + 1 < rows; r += 2) {
+                    axpy2(s[r * KEY_BLOCK + j], s[(r + 1) * KEY_BLOCK + j], v.seg, vrow, o, r * dv, (r + 1) * dv, dv);
+                }
+                if (r < rows) {
+                    float p = s[r * KEY_BLOCK + j];
+                    if (p != 0f) axpy(p, v.seg, vrow, o, r * dv, dv);
                 }
             }
         }
@@ -272,6 +283,48 @@ final class Attention {
                 float inv = l > 0 ? 1f / l : 0f;
                 for (int x = 0; x < dv; x++) out.set(Elements.F32, dst + 4L * x, acc[x] * inv);
             }
+        }
+    }
+
+    /** {@code s[sa] = q[qa ..]·k[row ..]}, {@code s[sb] = q[qb ..]·k[row ..]} over n floats, each key vector loaded once. */
+    private static void dot2(float[] q, int qa, int qb, MemorySegment k, long row, int n, float[] s, int sa, int sb) {
+        FloatVector a0 = FloatVector.zero(Vec.F), a1 = a0, b0 = a0, b1 = a0;
+        int x = 0;
+        for (; x <= n - 2 * Vec.L; x += 2 * Vec.L) {
+            FloatVector k0 = Vec.load(k, row + 4L * x), k1 = Vec.load(k, row + 4L * (x + Vec.L));
+            a0 = FloatVector.fromArray(Vec.F, q, qa + x).fma(k0, a0);
+            b0 = FloatVector.fromArray(Vec.F, q, qb + x).fma(k0, b0);
+            a1 = FloatVector.fromArray(Vec.F, q, qa + x + Vec.L).fma(k1, a1);
+            b1 = FloatVector.fromArray(Vec.F, q, qb + x + Vec.L).fma(k1, b1);
+        }
+        for (; x <= n - Vec.L; x += Vec.L) {
+            FloatVector k0 = Vec.load(k, row + 4L * x);
+            a0 = FloatVector.fromArray(Vec.F, q, qa + x).fma(k0, a0);
+            b0 = FloatVector.fromArray(Vec.F, q, qb + x).fma(k0, b0);
+        }
+        float ra = a0.add(a1).reduceLanes(VectorOperators.ADD), rb = b0.add(b1).reduceLanes(VectorOperators.ADD);
+        for (; x < n; x++) {
+            float kx = k.get(Elements.F32, row + 4L * x);
+            ra += q[qa + x] * kx;
+            rb += q[qb + x] * kx;
+        }
+        s[sa] = ra;
+        s[sb] = rb;
+    }
+
+    /** {@code o[oa ..] += pa·v[row ..]} and {@code o[ob ..] += pb·v[row ..]} over n floats, each value vector loaded once. */
+    private static void axpy2(float pa, float pb, MemorySegment v, long row, float[] o, int oa, int ob, int n) {
+        FloatVector va = FloatVector.broadcast(Vec.F, pa), vb = FloatVector.broadcast(Vec.F, pb);
+        int x = 0;
+        for (; x <= n - Vec.L; x += Vec.L) {
+            FloatVector vr = Vec.load(v, row + 4L * x);
+            vr.fma(va, FloatVector.fromArray(Vec.F, o, oa + x)).intoArray(o, oa + x);
+            vr.fma(vb, FloatVector.fromArray(Vec.F, o, ob + x)).intoArray(o, ob + x);
+        }
+        for (; x < n; x++) {
+            float vx = v.get(Elements.F32, row + 4L * x);
+            o[oa + x] += pa * vx;
+            o[ob + x] += pb * vx;
         }
     }
 
