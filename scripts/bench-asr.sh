@@ -3,8 +3,8 @@
 # log-mel, encoder, prefill, decode, RTF, CPU s, peak RSS on the CPU backend (or --backend mlx),
 # next to the decode ceiling from the measured read bandwidth and the float32 PyTorch reference
 # on the same weights, all in one run. Needs JDK 25, Maven, Debian's python3-torch + python3-numpy.
-# Usage: scripts/bench-asr.sh [--size 0.6b|1.7b] [--bits 8|4|0] [--clips 30,600] [--decode 64]
-#                             [--threads N] [--backend cpu|mlx] [--no-torch]
+# Usage: scripts/bench-asr.sh [--model qwen3-asr-0.6b|qwen3-asr-1.7b] [--bits 8|4] [--clips 30,600]
+#                             [--new-tokens 64] [--threads N] [--backend cpu|mlx] [--repeat N] [--no-torch]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}

@@ -21,6 +21,15 @@ import qwen3asr_reference as ref
 PREFILL_CHUNK = 512
 
 
+def peak_rss():
+    """VmHWM of this process image (ru_maxrss would include the parent's peak: Linux keeps it across exec)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return -1
+
+
 def main(model_dir, wav_path, decode_tokens, threads):
     torch.set_num_threads(threads)
     t0 = time.perf_counter()
@@ -54,7 +63,7 @@ def main(model_dir, wav_path, decode_tokens, threads):
     print(json.dumps({
         "load_s": load_s, "mel_s": mel_s, "encoder_s": encoder_s, "prefill_s": prefill_s,
         "prompt_tokens": len(ids), "decode_s": decode_s, "decode_tokens": decode_tokens,
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "peak_rss_bytes": peak_rss(),
         "cpu_s": sum(getattr(resource.getrusage(resource.RUSAGE_SELF), f) for f in ("ru_utime", "ru_stime")) - cpu0,
     }))
 

@@ -1,15 +1,6 @@
 package ai.ominix.bench;
 
-import ai.ominix.audio.LogMel.MelSpectrogram;
-import ai.ominix.engine.Cancellation;
-import ai.ominix.kernel.Backend;
-import ai.ominix.kernel.Backends;
-import ai.ominix.kernel.Scope;
-import ai.ominix.kernel.Tensor;
-import ai.ominix.models.qwen3asr.Prompt;
-import ai.ominix.models.qwen3asr.Qwen3Asr;
 import ai.ominix.models.qwen3asr.Qwen3AsrConfig;
-import ai.ominix.tokenizer.TinyTokenizerFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -17,50 +8,52 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Qwen3-ASR speed at the real 0.6B / 1.7B dimensions with random weights (speed does not depend
- * on the values), in the mlx-community layout, written once and cached. For each clip length it
- * reports log-mel, encoder, prefill and decode times (exactly {@code --decode} greedy steps,
- * stop tokens ignored), the real-time factor, CPU seconds and peak RSS; next to, from the same
- * run, the decode ceiling set by the measured memory-read bandwidth and the float32 PyTorch
- * reference on the same weights and audio. Used by {@code scripts/bench-asr.sh}.
+ * Qwen3-ASR next to its float32 PyTorch reference, in one run (issue 6 item 6): for each clip
+ * length, {@code ominix bench asr}'s measurement ({@link AsrSpeed}: ceilings, log-mel, encoder,
+ * prefill, exactly N decode steps, RTF, CPU, peak RSS) and then the reference script
+ * ({@code models/src/test/python/qwen3asr_reference_bench.py}, the independent reference of the
+ * correctness tests) on the same random-weight checkpoint (written once under the cache, real
+ * shapes, mlx-community layout) and the same WAV file. Run by {@code scripts/bench-asr.sh}.
  *
  * <pre>
- * AsrBench [--size 0.6b|1.7b] [--bits 8|4|0] [--clips 30,600] [--decode 64] [--threads N]
- *          [--backend cpu|mlx] [--cache DIR] [--torch SCRIPT]
+ * AsrBench [--model qwen3-asr-0.6b|qwen3-asr-1.7b] [--bits 8|4] [--clips 30,600] [--new-tokens 64]
+ *          [--threads N] [--backend cpu|mlx] [--repeat N] [--cache DIR] [--torch SCRIPT]
  * </pre>
  */
 public final class AsrBench {
 
-    /** Command-line settings; {@code bits} 0 = bf16, {@code torchScript} null = no PyTorch row. */
-    public record Options(String size, int bits, List<Integer> clipSeconds, int decodeTokens, int threads, String backend,
-                          Path cache, Path torchScript) {
+    private static final long SEED = 1;
+
+    /** Command-line settings; {@code torchScript} null = Java only. */
+    public record Options(String model, int bits, List<Integer> clipSeconds, int newTokens, RunOptions run, Path cache,
+                          Path torchScript) {
 
         public static Options parse(String[] args) {
-            Map<String, String> m = new java.util.HashMap<>();
-            for (int i = 0; i < args.length; i++) {
+            Map<String, String> m = new HashMap<>();
+            for (int i = 0; i < args.length; i += 2) {
                 if (!args[i].startsWith("--") || i + 1 == args.length) throw new IllegalArgumentException("bad argument " + args[i]);
-                m.put(args[i].substring(2), args[++i]);
+                m.put(args[i].substring(2), args[i + 1]);
             }
             List<Integer> clips = new ArrayList<>();
             for (String c : m.getOrDefault("clips", "30,600").split(",")) clips.add(Integer.parseInt(c.strip()));
-            String torch = m.get("torch");
-            return new Options(m.getOrDefault("size", "0.6b").toLowerCase(Locale.ROOT),
-                    Integer.parseInt(m.getOrDefault("bits", "8")), clips, Integer.parseInt(m.getOrDefault("decode", "64")),
-                    Integer.parseInt(m.getOrDefault("threads", String.valueOf(Runtime.getRuntime().availableProcessors()))),
-                    m.getOrDefault("backend", "cpu"),
+            RunOptions run = new RunOptions(m.getOrDefault("backend", "cpu"), Integer.parseInt(m.getOrDefault("threads", "0")),
+                    0, Integer.parseInt(m.getOrDefault("repeat", "1")), RunOptions.DEFAULT_BANDWIDTH_BYTES);
+            return new Options(m.getOrDefault("model", RealShapes.QWEN3_ASR_0_6B), Integer.parseInt(m.getOrDefault("bits", "8")),
+                    clips, Integer.parseInt(m.getOrDefault("new-tokens", "64")), run,
                     Path.of(m.getOrDefault("cache", System.getProperty("user.home") + "/.cache/ominix-bench")),
-                    torch == null ? null : Path.of(torch));
+                    m.containsKey("torch") ? Path.of(m.get("torch")) : null);
         }
     }
 
-    /** One measured transcription. */
-    public record Row(String engine, int clipSeconds, double melS, double encoderS, int promptTokens, double prefillS,
-                      int decodeTokens, double decodeS, double cpuS, long peakRssBytes) {
+    /** The reference's timings for one clip. */
+    record Reference(double melS, double encoderS, int promptTokens, double prefillS, int decodeTokens, double decodeS,
+                     double cpuS, long peakRssBytes) {
         double totalS() {
             return melS + encoderS + prefillS + decodeS;
         }
@@ -70,114 +63,86 @@ public final class AsrBench {
 
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
-        Path model = ensureCheckpoint(o.cache(), o.size(), o.bits());
-        double bandwidth = ReadBandwidth.measure(o.threads(), 1L << 30, 5);
-        long weightBytes = decoderBytes(model);
-        Qwen3AsrConfig config = Qwen3AsrConfig.load(model);
-        List<Row> rows = new ArrayList<>();
-        long loadStart = System.nanoTime();
-        try (Backend backend = Backends.open(o.backend(), o.threads());
-             Qwen3Asr asr = Qwen3Asr.load(model, backend, Qwen3Asr.Settings.defaults())) {
-            double loadS = (System.nanoTime() - loadStart) / 1e9;
-            System.out.printf(Locale.ROOT, "model %s (%s), backend %s, %d threads, load %.2f s%n",
-                    model.getFileName(), o.bits() == 0 ? "bf16" : o.bits() + "-bit", backend.name(), o.threads(), loadS);
-            for (int seconds : o.clipSeconds()) rows.add(run(asr, seconds, o.decodeTokens(), "java " + backend.name()));
-        }
+        RandomWeights.Asr shape = (RandomWeights.Asr) RandomWeights.real(o.model());
+        Path model = cachedWeights(o.cache(), shape, o.bits());
+        List<String> table = new ArrayList<>();
         for (int seconds : o.clipSeconds()) {
-            if (o.torchScript() != null) rows.add(torch(o, model, seconds));
+            Path wav = o.cache().resolve("speech-" + seconds + "s.wav");
+            if (!Files.exists(wav)) {
+                Files.write(wav, SyntheticSpeech.wav(SyntheticSpeech.pcm(seconds * SyntheticSpeech.SAMPLE_RATE, seconds)));
+            }
+            BenchResult java = AsrSpeed.measure(new AsrSpeed.Options(model, wav, seconds, o.newTokens(), o.run()),
+                    "AsrBench " + String.join(" ", args), (warmup, i, of, values) -> { });
+            System.out.println(BenchTable.render(java));
+            double bandwidth = java.ceilings().get("read_bandwidth_gb_s") * 1e9;
+            table.add(javaRow(java, seconds));
+            if (o.torchScript() != null) {
+                table.add(referenceRow(reference(o, model, wav), shape.config(), bandwidth, seconds));
+            }
         }
-        report(o, config, rows, bandwidth, weightBytes);
-    }
-
-    /** mel → encoder → prompt → prefill → fixed decode, each stage timed; one eval per stage step inside. */
-    static Row run(Qwen3Asr asr, int seconds, int decodeTokens, String engine) {
-        float[] samples = SyntheticSpeech.toFloat(SyntheticSpeech.pcm(seconds * SyntheticSpeech.SAMPLE_RATE, seconds));
-        long cpu0 = cpuNanos();
-        long t0 = System.nanoTime();
-        MelSpectrogram mel = asr.features(samples);
-        long t1 = System.nanoTime();
-        try (Scope s = Scope.open()) {
-            Tensor audio = asr.encode(mel, Cancellation.none());
-            long t2 = System.nanoTime();
-            Prompt prompt = asr.prompt(audio.dim(0), null, null);
-            Qwen3Asr.Generated g = asr.generateFixed(audio, prompt, decodeTokens + 1, Cancellation.none());
-            return new Row(engine, seconds, (t1 - t0) / 1e9, (t2 - t1) / 1e9, prompt.length(), g.prefillNanos() / 1e9,
-                    decodeTokens, g.decodeNanos() / 1e9, (cpuNanos() - cpu0) / 1e9, peakRss());
-        }
-    }
-
-    /** The float32 PyTorch reference on the same checkpoint and audio, in its own process. */
-    static Row torch(Options o, Path model, int seconds) throws IOException, InterruptedException {
-        Path wav = o.cache().resolve("speech-" + seconds + "s.wav");
-        if (!Files.exists(wav)) {
-            Files.write(wav, SyntheticSpeech.wav(SyntheticSpeech.pcm(seconds * SyntheticSpeech.SAMPLE_RATE, seconds)));
-        }
-        Process p = new ProcessBuilder("/usr/bin/python3", o.torchScript().toAbsolutePath().toString(), model.toString(), wav.toString(),
-                String.valueOf(o.decodeTokens()), String.valueOf(o.threads()))
-                .directory(o.torchScript().toAbsolutePath().getParent().toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IOException("the PyTorch reference failed (exit " + p.exitValue() + ")");
-        JsonNode j = new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElseThrow());
-        return new Row("pytorch f32", seconds, j.path("mel_s").asDouble(), j.path("encoder_s").asDouble(),
-                j.path("prompt_tokens").asInt(), j.path("prefill_s").asDouble(), j.path("decode_tokens").asInt(),
-                j.path("decode_s").asDouble(), j.path("cpu_s").asDouble(), j.path("peak_rss_bytes").asLong());
-    }
-
-    private static void report(Options o, Qwen3AsrConfig c, List<Row> rows, double bandwidth, long weightBytes) {
-        System.out.printf(Locale.ROOT, "read bandwidth %.1f GB/s (%d threads); decoder weights read per token %.3f GB%n",
-                bandwidth / 1e9, o.threads(), weightBytes / 1e9);
         System.out.println("| engine | clip | mel s | encoder s | prompt tok | prefill tok/s | decode tok/s | decode bound tok/s"
                 + " | decode / bound | total s | RTF | CPU s | peak RSS GiB |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-        for (Row r : rows) {
-            // KV cache read per step (f32 keys + values) at the average context of the decode
-            double kvBytes = 2.0 * c.text().layers() * c.text().kvHeads() * c.text().headDim() * 4
-                    * (r.promptTokens() + r.decodeTokens() / 2.0);
-            double bound = bandwidth / (weightBytes + kvBytes);
-            double decodeRate = r.decodeTokens() / r.decodeS();
-            System.out.printf(Locale.ROOT, "| %s | %d s | %.2f | %.2f | %d | %.1f | %.2f | %.2f | %.0f %% | %.1f | %.3f | %.1f | %.2f |%n",
-                    r.engine(), r.clipSeconds(), r.melS(), r.encoderS(), r.promptTokens(), r.promptTokens() / r.prefillS(),
-                    decodeRate, bound, r.engine().startsWith("java") ? 100 * decodeRate / bound : Double.NaN, r.totalS(),
-                    r.totalS() / r.clipSeconds(), r.cpuS(), r.peakRssBytes() / (double) (1L << 30));
-        }
+        table.forEach(System.out::println);
     }
 
-    /** Bytes of every decoder tensor ({@code model.*}): each is read once per decode step (the tied embedding as the head). */
-    static long decoderBytes(Path model) {
-        return AsrSpeed.decoderBytes(model);
-    }
-
-    /** The real model dimensions (qwen3-asr.md §1) with the real token ids. */
-    static Qwen3AsrConfig preset(String size) {
-        return switch (size) {
-            case "0.6b" -> RealShapes.qwen3Asr06b();
-            case "1.7b" -> RealShapes.qwen3Asr17b();
-            default -> throw new IllegalArgumentException("--size must be 0.6b or 1.7b");
-        };
-    }
-
-    /** Writes the random checkpoint once under the cache directory (a marker file says it is complete). */
-    static Path ensureCheckpoint(Path cache, String size, int bits) throws IOException {
-        Path dir = cache.resolve("qwen3-asr-" + size + "-" + (bits == 0 ? "bf16" : bits + "bit") + "-v1");
+    /** Writes the checkpoint once ({@code ominix bench make-weights}); a marker file says it is complete. */
+    static Path cachedWeights(Path cache, RandomWeights.Shape shape, int bits) throws IOException {
+        Path dir = cache.resolve(shape.name() + "-" + bits + "bit-seed" + SEED);
         Path done = dir.resolve(".complete");
-        if (Files.exists(done)) return dir;
-        System.out.println("writing random weights to " + dir + " (once)");
-        TinyTokenizerFiles.Written tok = TinyTokenizerFiles.writeQwen3Asr(dir, TinyTokenizerFiles.QWEN3_ASR_FIRST_ADDED_ID, 400);
-        Qwen3AsrConfig config = preset(size);
-        if (tok.id("<|audio_pad|>") != config.audioTokenId()) throw new IllegalStateException("token ids differ from the real ones");
-        Qwen3AsrCheckpointWriter.write(dir, new Qwen3AsrCheckpointWriter.Spec(config, bits, 64, Map.of(), 1,
-                Qwen3AsrCheckpointWriter.Layout.MLX, 1));
-        Files.writeString(done, "");
+        if (!Files.exists(done)) {
+            System.out.println("writing random weights to " + dir + " (once)");
+            RandomWeights.write(shape, bits, SEED, dir, true);
+            Files.writeString(done, "");
+        }
         return dir;
     }
 
-    private static long cpuNanos() {
-        return ProcessStats.cpuNanos();
+    private static String javaRow(BenchResult r, int seconds) {
+        Runs runs = r.runs();
+        return String.format(Locale.ROOT, "| java %s | %d s | %.2f | %.2f | %.0f | %.1f | %.2f | %.2f | %.0f %% | %.1f | %.3f | %.1f | %.2f |",
+                r.info().backend(), seconds, median(runs, AsrSpeed.MEL_S), median(runs, AsrSpeed.ENCODER_S),
+                median(runs, GenerationMetrics.PROMPT_TOKENS), median(runs, GenerationMetrics.PREFILL_RATE), median(runs, GenerationMetrics.DECODE_RATE),
+                median(runs, GenerationMetrics.DECODE_BOUND), 100 * median(runs, GenerationMetrics.DECODE_OF_BOUND), median(runs, GenerationMetrics.TOTAL_S),
+                median(runs, AsrSpeed.RTF), median(runs, GenerationMetrics.CPU_S), median(runs, GenerationMetrics.PEAK_RSS) / (1L << 30));
     }
 
-    /** Peak RSS of this process, or -1 where unknown. */
-    static long peakRss() {
-        return ProcessStats.peakRssBytes();
+    private static double median(Runs runs, Metric m) {
+        return runs.summary(runs.metrics().indexOf(m)).median();
+    }
+
+    /** The reference holds the decoder dequantized to f32: 4 bytes per parameter, plus its f32 KV cache. */
+    private static String referenceRow(Reference t, Qwen3AsrConfig c, double bandwidth, int seconds) {
+        Qwen3AsrConfig.Text x = c.text();
+        double kv = 2.0 * x.layers() * x.kvHeads() * x.headDim() * Float.BYTES * (t.promptTokens() + t.decodeTokens() / 2.0);
+        double bound = bandwidth / (4.0 * decoderParams(c) + kv);
+        double rate = t.decodeTokens() / t.decodeS();
+        return String.format(Locale.ROOT, "| pytorch f32 | %d s | %.2f | %.2f | %d | %.1f | %.2f | %.2f | %.0f %% | %.1f | %.3f | %.1f | %.2f |",
+                seconds, t.melS(), t.encoderS(), t.promptTokens(), t.promptTokens() / t.prefillS(), rate, bound,
+                100 * rate / bound, t.totalS(), t.totalS() / seconds, t.cpuS(), t.peakRssBytes() / (double) (1L << 30));
+    }
+
+    /** Parameters of the decoder: embedding (also the head), attention, MLP, norms. */
+    static long decoderParams(Qwen3AsrConfig c) {
+        Qwen3AsrConfig.Text t = c.text();
+        long q = (long) t.heads() * t.headDim();
+        long kv = (long) t.kvHeads() * t.headDim();
+        long layer = t.hidden() * (2 * q + 2 * kv) + 3L * t.hidden() * t.intermediate() + 2L * t.hidden() + 2L * t.headDim();
+        return (long) t.vocabSize() * t.hidden() + t.layers() * layer + t.hidden();
+    }
+
+    /** The float32 PyTorch reference on the same checkpoint and audio, in its own process. */
+    static Reference reference(Options o, Path model, Path wav) throws IOException, InterruptedException {
+        int threads = o.run().threads() > 0 ? o.run().threads() : Runtime.getRuntime().availableProcessors();
+        Path script = o.torchScript().toAbsolutePath();
+        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), model.toString(), wav.toString(),
+                String.valueOf(o.newTokens()), String.valueOf(threads))
+                .directory(script.getParent().toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IOException("the PyTorch reference failed (exit " + p.exitValue() + ")");
+        JsonNode j = new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElseThrow());
+        return new Reference(j.path("mel_s").asDouble(), j.path("encoder_s").asDouble(), j.path("prompt_tokens").asInt(),
+                j.path("prefill_s").asDouble(), j.path("decode_tokens").asInt(), j.path("decode_s").asDouble(),
+                j.path("cpu_s").asDouble(), j.path("peak_rss_bytes").asLong());
     }
 }

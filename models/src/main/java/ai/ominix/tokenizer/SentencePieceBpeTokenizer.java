@@ -12,8 +12,8 @@ import java.util.List;
  * minicpm-sala.md §6): each text segment between added tokens is normalised ({@code ▁} prepended,
  * spaces → {@code ▁}; or the Metaspace pre-tokenizer), split into characters, characters missing
  * from the vocabulary become byte-fallback tokens {@code <0xNN>} (else {@code <unk>}), then
- * merged by rank. Decoding: {@code ▁} → space, each run of byte tokens decoded as UTF-8 (one
- * U+FFFD per byte when the run is not valid UTF-8), one leading space stripped.
+ * merged by rank. Decoding: {@code ▁} → space, byte tokens decoded as UTF-8 character by character
+ * ({@link ByteRun}: one U+FFFD per byte that is not part of a character), one leading space stripped.
  */
 public final class SentencePieceBpeTokenizer extends BpeTokenizer {
 
@@ -202,35 +202,23 @@ public final class SentencePieceBpeTokenizer extends BpeTokenizer {
     @Override
     public StreamDecoder streamDecoder(boolean skipSpecialTokens) {
         return new StreamDecoder() {
-            private byte[] group = new byte[8];  // the open run of byte-fallback tokens
-            private int n;
+            private final ByteRun run = new ByteRun();
             private int toStrip = decoding.stripStart();
 
             @Override
             public String push(int id) {
-                if (skipSpecialTokens && isSpecial(id)) return "";
+                if (skipSpecialTokens && isSpecial(id)) return ""; // a skipped token does not end a byte run
                 if (decoding.byteFallback() && id >= 0 && id < byteOfId.length && byteOfId[id] >= 0) {
-                    if (n == group.length) group = Arrays.copyOf(group, 2 * n);
-                    group[n++] = (byte) byteOfId[id];
-                    return "";
+                    return strip(run.add(byteOfId[id]));
                 }
                 String token = tokenString(id);
                 if (token == null) return "";
-                return strip(closeGroup() + token.replace(decoding.replacement(), ' '));
+                return strip(run.close() + token.replace(decoding.replacement(), ' '));
             }
 
             @Override
             public String flush() {
-                return strip(closeGroup());
-            }
-
-            /** A finished byte run: its UTF-8 text, or one U+FFFD per byte if it is not valid UTF-8. */
-            private String closeGroup() {
-                if (n == 0) return "";
-                String text = Utf8.decodeStrict(group, 0, n);
-                if (text == null) text = "\uFFFD".repeat(n);
-                n = 0;
-                return text;
+                return strip(run.close());
             }
 
             private String strip(String text) {

@@ -2,8 +2,9 @@ package ai.ominix.tokenizer;
 
 /**
  * Decodes a token stream one id at a time. {@link #push} returns only text that no later token can
- * change: a partial UTF-8 sequence (byte-level BPE) or an open run of byte-fallback tokens
- * (SentencePiece BPE) is held back until it completes. Not thread-safe: one per generation.
+ * change, and all of it: a character is returned with the token that completes its UTF-8 bytes
+ * (byte-level BPE, and SentencePiece byte-fallback tokens alike), only an unfinished character is
+ * held back. Not thread-safe: one per generation.
  */
 public interface StreamDecoder {
 

@@ -1,10 +1,5 @@
 package ai.ominix.tokenizer;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-
 /** UTF-8 helpers for incremental decoding. */
 final class Utf8 {
     private Utf8() {}
@@ -32,8 +27,17 @@ final class Utf8 {
         return n;
     }
 
+    /** Bytes in the sequence {@code lead} starts: 1 to 4, or 0 when it cannot start one (a continuation byte, C0, C1, F5..FF). */
+    static int sequenceLength(int lead) {
+        if (lead < 0x80) return 1;
+        if (lead >= 0xC2 && lead <= 0xDF) return 2;
+        if (lead >= 0xE0 && lead <= 0xEF) return 3;
+        if (lead >= 0xF0 && lead <= 0xF4) return 4;
+        return 0;
+    }
+
     /** Whether byte {@code c} may stand at position {@code k} (1..3) of a sequence led by {@code lead}. */
-    private static boolean validContinuation(int lead, int k, int c) {
+    static boolean validContinuation(int lead, int k, int c) {
         int lo = 0x80, hi = 0xBF;
         if (k == 1) {
             switch (lead) {
@@ -63,8 +67,8 @@ final class Utf8 {
                 i++;
                 continue;
             }
-            int need = lead >= 0xC2 && lead <= 0xDF ? 1 : lead >= 0xE0 && lead <= 0xEF ? 2 : lead >= 0xF0 && lead <= 0xF4 ? 3 : 0;
-            if (need == 0) {
+            int need = sequenceLength(lead) - 1;
+            if (need < 1) {
                 sb.append('\uFFFD');
                 i++;
                 continue;
@@ -82,17 +86,5 @@ final class Utf8 {
             i = j;
         }
         return sb.toString();
-    }
-
-    /** Decodes valid UTF-8, or returns null if the bytes are not valid UTF-8. */
-    static String decodeStrict(byte[] b, int off, int len) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(b, off, len)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 }

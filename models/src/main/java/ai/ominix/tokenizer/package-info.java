@@ -1,6 +1,8 @@
 /**
  * Tokenizers of the served models, in pure Java, token-identical to Hugging Face {@code tokenizers}
- * (checked against transformers.js goldens on a multilingual corpus).
+ * (checked against transformers.js goldens on a multilingual corpus). Decoding matches too, except
+ * for SentencePiece byte runs that mix valid characters with invalid bytes ({@link
+ * ai.ominix.tokenizer.ByteRun}: the characters are kept, so that they can stream at once).
  *
  * <pre>{@code
  * Tokenizer tok = Tokenizers.load(modelDir);        // tokenizer.json, or vocab.json + merges.txt

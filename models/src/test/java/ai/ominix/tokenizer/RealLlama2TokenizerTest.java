@@ -9,6 +9,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A real Llama-family SentencePiece BPE tokenizer.json (legacy Prepend/Replace normalizer, byte
@@ -57,17 +58,27 @@ class RealLlama2TokenizerTest {
         }
     }
 
+    /** Every character is streamed with the token that completes it, byte-fallback runs (CJK, emoji) included. */
     @Test
-    void streamingHoldsByteRunsAndAddsUpToDecode() {
+    void streamingIsEagerAndAddsUpToDecode() {
+        int byteRuns = 0;
         for (Golden.Case c : golden.cases()) {
             StreamDecoder d = tok.streamDecoder(true);
             StringBuilder sb = new StringBuilder();
-            for (int id : c.ids()) {
-                String piece = d.push(id);
+            int[] ids = c.ids();
+            for (int k = 0; k < ids.length; k++) {
+                String piece = d.push(ids[k]);
                 assertEquals(-1, piece.indexOf('\uFFFD'), "a valid text streamed a replacement char: " + c.text());
                 sb.append(piece);
+                String soFar = tok.decode(Arrays.copyOf(ids, k + 1), true);
+                assertTrue(soFar.startsWith(sb.toString()), c.text());
+                String missing = soFar.substring(sb.length());
+                assertTrue(missing.length() <= 3 && missing.chars().allMatch(ch -> ch == 0xFFFD),
+                        "held back more than an unfinished character ('" + missing + "') in " + c.text());
+                if (tok.tokenString(ids[k]).startsWith("<0x")) byteRuns++;
             }
             assertEquals(c.decodedSkip(), sb.append(d.flush()).toString(), c.text());
         }
+        assertTrue(byteRuns > 100, "the corpus exercises byte fallback: " + byteRuns + " byte tokens");
     }
 }

@@ -120,16 +120,21 @@ class SentencePieceBpeTokenizerTest {
     void byteRunsDecodeAsUtf8OrOneReplacementPerByte() throws IOException {
         Tokenizer t = legacy();
         assertEquals("€a", t.decode(new int[] {SP, bytes(0xE2), bytes(0x82), bytes(0xAC), A}, false));
-        // a truncated run is invalid as a whole: one U+FFFD per byte (not per maximal subpart)
+        // an unfinished character: one U+FFFD per byte (not per maximal subpart), as Hugging Face does
         assertEquals("a\uFFFD\uFFFDa", t.decode(new int[] {A, bytes(0xE2), bytes(0x82), A}, false));
-        assertEquals("\uFFFD\uFFFD\uFFFD", t.decode(new int[] {bytes(0x41), bytes(0xE2), bytes(0x82)}, false));
+        // a complete character before it stays (Hugging Face would replace the 'A' too: ByteRun says why)
+        assertEquals("A\uFFFD\uFFFD", t.decode(new int[] {bytes(0x41), bytes(0xE2), bytes(0x82)}, false));
+        // a lead byte whose next byte does not continue it starts nothing: that next byte is read afresh
+        assertEquals("\uFFFDA€", t.decode(new int[] {bytes(0xE2), bytes(0x41), bytes(0xE2), bytes(0x82), bytes(0xAC)}, false));
+        assertEquals("\uFFFD\uFFFD\uFFFD", t.decode(new int[] {bytes(0xED), bytes(0xA0), bytes(0x80)}, false)); // a surrogate
+        assertEquals("\uFFFD\uFFFD", t.decode(new int[] {bytes(0xC0), bytes(0xAF)}, false)); // overlong
         // skipped special tokens do not end a run; kept ones do
         assertEquals("€", t.decode(new int[] {bytes(0xE2), IM_END, bytes(0x82), bytes(0xAC)}, true));
         assertEquals("\uFFFD<|im_end|>\uFFFD\uFFFD", t.decode(new int[] {bytes(0xE2), IM_END, bytes(0x82), bytes(0xAC)}, false));
     }
 
     @Test
-    void streamDecoderHoldsByteRunsUntilTheyEnd() throws IOException {
+    void streamDecoderReturnsEachCharacterWithItsLastByte() throws IOException {
         Tokenizer t = legacy();
         StreamDecoder d = t.streamDecoder(true);
         assertEquals("ab", d.push(SP_AB));
@@ -137,13 +142,67 @@ class SentencePieceBpeTokenizerTest {
         assertEquals("", d.push(bytes(0xE2)));
         assertEquals("", d.push(bytes(0x82)));
         assertEquals("", d.push(IM_END));
-        assertEquals("", d.push(bytes(0xAC)));
-        assertEquals("€a", d.push(A));
+        assertEquals("€", d.push(bytes(0xAC)));
+        assertEquals("a", d.push(A));
+        // 中文 in one run of six byte tokens: each character as soon as its third byte is there
+        int[] zhongWen = {0xE4, 0xB8, 0xAD, 0xE6, 0x96, 0x87};
+        String[] expected = {"", "", "中", "", "", "文"};
+        for (int i = 0; i < zhongWen.length; i++) assertEquals(expected[i], d.push(bytes(zhongWen[i])), "byte " + i);
+        assertEquals("😀", d.push(bytes(0xF0)) + d.push(bytes(0x9F)) + d.push(bytes(0x98)) + d.push(bytes(0x80)));
+        assertEquals("", d.push(bytes(0xE4)));
+        assertEquals("\uFFFDA", d.push(bytes(0x41))); // not a continuation: the lead is void, 'A' is final
         assertEquals("", d.push(bytes(0xC3)));
         assertEquals("\uFFFD", d.flush());
         StreamDecoder first = t.streamDecoder(false);
         assertEquals("", first.push(SP));        // the leading space is stripped once...
         assertEquals(" ab", first.push(SP_AB));  // ...and only once
+    }
+
+    @Test
+    void leadingSpaceFromAByteTokenIsStrippedOnceInStreamAndDecode() throws IOException {
+        Tokenizer t = legacy();
+        int[] ids = {bytes(0x20), bytes(0x20), A};
+        assertEquals(" a", t.decode(ids, false));
+        StreamDecoder d = t.streamDecoder(false);
+        assertEquals("", d.push(ids[0]));
+        assertEquals(" ", d.push(ids[1]));
+        assertEquals("a", d.push(ids[2]));
+    }
+
+    /**
+     * Random id streams biased to byte tokens at UTF-8 boundaries, with ordinary and special
+     * tokens between them: the pieces add up to {@code decode}, and after every push all that is
+     * missing from the decode of the ids so far is the unfinished character (at most three bytes,
+     * which the decode shows as U+FFFD each).
+     */
+    @Test
+    void streamingIsEagerAndAddsUpToDecode() throws IOException {
+        Tokenizer t = legacy();
+        int[] interesting = {0x41, 0x20, 0x0A, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xC3, 0xDF, 0xE0, 0xE1,
+                0xE4, 0xB8, 0xAD, 0xED, 0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xFF};
+        int[] others = {SP, A, B, SP_AB, E_ACUTE, IM_END, THINK, 1, 2};
+        java.util.Random r = new java.util.Random(20261125);
+        for (int trial = 0; trial < 3000; trial++) {
+            boolean skip = r.nextBoolean();
+            int[] ids = new int[1 + r.nextInt(14)];
+            for (int i = 0; i < ids.length; i++) {
+                double x = r.nextDouble();
+                ids[i] = x < 0.65 ? bytes(interesting[r.nextInt(interesting.length)])
+                        : x < 0.8 ? bytes(r.nextInt(256)) : others[r.nextInt(others.length)];
+            }
+            StreamDecoder d = t.streamDecoder(skip);
+            StringBuilder streamed = new StringBuilder();
+            for (int k = 0; k < ids.length; k++) {
+                streamed.append(d.push(ids[k]));
+                String soFar = t.decode(java.util.Arrays.copyOf(ids, k + 1), skip);
+                String where = java.util.Arrays.toString(java.util.Arrays.copyOf(ids, k + 1)) + " skip=" + skip;
+                assertEquals(true, soFar.startsWith(streamed.toString()), "streamed text is final: " + where);
+                String missing = soFar.substring(streamed.length());
+                assertEquals(true, missing.length() <= 3 && missing.chars().allMatch(c -> c == 0xFFFD),
+                        "only an unfinished character is held back, got '" + missing + "': " + where);
+            }
+            assertEquals(t.decode(ids, skip), streamed.append(d.flush()).toString(), java.util.Arrays.toString(ids));
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package ai.ominix.server;
 
 import ai.ominix.engine.ModelLoadException;
+import ai.ominix.kernel.KernelException;
 import ai.ominix.server.cli.BenchCommand;
 import ai.ominix.server.cli.ChatCommand;
 import ai.ominix.server.cli.CliException;
@@ -44,6 +45,7 @@ public final class Main implements Runnable {
                 case ApiException a -> a.getMessage();
                 case ModelLoadException m -> m.getMessage();
                 case HubException h -> h.getMessage();
+                case KernelException k -> k.getMessage();
                 case IllegalArgumentException i -> i.getMessage();
                 case IllegalStateException i -> i.getMessage();
                 default -> {

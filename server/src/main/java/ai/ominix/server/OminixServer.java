@@ -5,6 +5,7 @@ import ai.ominix.server.engine.EngineLoaders;
 import ai.ominix.server.engine.ModelHost;
 import ai.ominix.server.http.ApiException;
 import ai.ominix.server.http.ChatRoutes;
+import ai.ominix.server.http.DisconnectWatcher;
 import ai.ominix.server.http.ErrorResponses;
 import ai.ominix.server.http.FilePathPolicy;
 import ai.ominix.server.http.ModelRoutes;
@@ -51,10 +52,11 @@ public final class OminixServer implements AutoCloseable {
     private final Uploads uploads;
     private final Draining draining;
     private final ServerMetrics metrics;
+    private final DisconnectWatcher disconnects;
     private boolean closed;
 
     private OminixServer(WebServer web, ModelHost host, ModelStore store, Downloads downloads, Uploads uploads,
-                         Draining draining, ServerMetrics metrics) {
+                         Draining draining, ServerMetrics metrics, DisconnectWatcher disconnects) {
         this.web = web;
         this.host = host;
         this.store = store;
@@ -62,12 +64,14 @@ public final class OminixServer implements AutoCloseable {
         this.uploads = uploads;
         this.draining = draining;
         this.metrics = metrics;
+        this.disconnects = disconnects;
     }
 
     /**
-     * Starts listening, then loads the configured models in the background.
+     * Opens the backend, starts listening, then loads the configured models in the background.
      *
      * @param pullProgress shown while a configured hub model is pulled, may be null
+     * @throws ai.ominix.kernel.KernelException when the requested backend cannot be opened
      */
     public static OminixServer start(ServerOptions opt, OminixEnv env, Parts parts, Consumer<DownloadJob> pullProgress) {
         try {
@@ -75,9 +79,27 @@ public final class OminixServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the models directory " + opt.modelsDir(), e);
         }
+        ModelHost host = new ModelHost(parts.loaders(), parts.backends(), opt.backend(), opt.queueCapacity());
+        host.openBackend(); // before listening: an unusable --backend stops the start here
         ModelStore store = new ModelStore(opt.modelsDir(), env.hubCache(), new ModelMetadata(env.configFile()));
         Downloads downloads = new Downloads(new HubClient(env.hubEndpoint(), env.hubToken()), store);
-        ModelHost host = new ModelHost(parts.loaders(), parts.backends(), opt.backend(), opt.queueCapacity());
+        OminixServer server;
+        try {
+            server = listen(opt, env, parts, host, store, downloads);
+        } catch (RuntimeException e) {
+            downloads.close();
+            host.close();
+            throw e;
+        }
+        LOG.info("listening on http://" + opt.host() + ":" + server.port() + " (models: " + opt.modelsDir() + ")");
+        ModelResolver resolver = new ModelResolver(store, downloads, pullProgress);
+        host.startLoading(opt.asrModel(), opt.chatModel(), resolver::resolve);
+        downloads.resumePending();
+        return server;
+    }
+
+    private static OminixServer listen(ServerOptions opt, OminixEnv env, Parts parts, ModelHost host, ModelStore store,
+                                       Downloads downloads) {
         long uploadLimit = opt.maxUploadMb() << 20;
         Uploads uploads = new Uploads(env.ominixHome().resolve("tmp"), uploadLimit);
         FilePathPolicy filePaths = new FilePathPolicy(opt.effectiveFilePathDirs(env.userHome()));
@@ -91,8 +113,9 @@ public final class OminixServer implements AutoCloseable {
         if (opt.apiKey() != null && !opt.apiKey().isBlank()) routing.addFilter(new ApiKeyFilter(opt.apiKey()));
         routing.get("/metrics", (req, res) -> Requests.sendText(res, "text/plain; version=0.0.4; charset=utf-8", metrics.render()));
         new ModelRoutes(host, store, downloads).register(routing);
-        new TranscriptionRoutes(host, parts.audio(), uploads, filePaths).register(routing);
-        new ChatRoutes(host, opt.chatDefaults()).register(routing);
+        DisconnectWatcher disconnects = DisconnectWatcher.create();
+        new TranscriptionRoutes(host, parts.audio(), uploads, filePaths, disconnects).register(routing);
+        new ChatRoutes(host, opt.chatDefaults(), disconnects).register(routing);
         routing.any((req, res) -> {
             throw ApiException.notFound("not_found", "unknown endpoint " + req.prologue().method().text() + " "
                     + ai.ominix.server.http.Fields.echo(req.path().path()));
@@ -109,11 +132,14 @@ public final class OminixServer implements AutoCloseable {
                 .routing(routing)
                 .build()
                 .start();
-        LOG.info("listening on http://" + opt.host() + ":" + web.port() + " (models: " + opt.modelsDir() + ")");
-        ModelResolver resolver = new ModelResolver(store, downloads, pullProgress);
-        host.startLoading(opt.asrModel(), opt.chatModel(), resolver::resolve);
-        downloads.resumePending();
-        return new OminixServer(web, host, store, downloads, uploads, draining, metrics);
+        if (!web.isRunning() || web.port() < 0) {
+            // Helidon logs the bind failure and returns a server that is not listening.
+            web.stop();
+            disconnects.close();
+            throw new IllegalStateException("cannot listen on " + opt.host() + ":" + opt.port()
+                    + " (is the port in use or the address not this machine's? --port 0 picks a free port)");
+        }
+        return new OminixServer(web, host, store, downloads, uploads, draining, metrics, disconnects);
     }
 
     public int port() {
@@ -160,6 +186,7 @@ public final class OminixServer implements AutoCloseable {
             host.cancelAll("server shutting down");
         }
         web.stop();
+        disconnects.close();
         downloads.stopAll(true);
         host.close();
         LOG.info("stopped");

@@ -188,4 +188,26 @@ class ChatApiTest {
         assertEquals(404, r.statusCode());
         assertEquals("not_found", TestServer.json(r).at("/error/type").asText());
     }
+
+    @Test
+    void anEngineFailureIs500InferenceFailedAndTheServerCarriesOn() throws Exception {
+        s.chat.failWith = new IllegalStateException("kernel exploded");
+        try {
+            HttpResponse<String> r = s.postJson("/v1/chat/completions", WorkersAndHealthTest.CHAT);
+            assertEquals(500, r.statusCode(), r.body());
+            JsonNode e = TestServer.json(r).path("error");
+            assertEquals("server_error", e.path("type").asText());
+            assertEquals("inference_failed", e.path("code").asText());
+            assertTrue(e.path("message").asText().contains("kernel exploded"), r.body());
+            assertFalse(r.body().contains("at ai.ominix"), "no stack trace: " + r.body());
+            // Streaming: nothing was sent yet, so the same error with its status.
+            r = s.postJson("/v1/chat/completions", "{\"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}");
+            assertEquals(500, r.statusCode(), r.body());
+            assertEquals("inference_failed", TestServer.json(r).at("/error/code").asText());
+        } finally {
+            s.chat.failWith = null;
+        }
+        assertEquals(200, s.postJson("/v1/chat/completions", WorkersAndHealthTest.CHAT).statusCode());
+        assertEquals(200, s.get("/health").statusCode());
+    }
 }

@@ -76,6 +76,16 @@ class ModelListAndDeleteTest {
         assertEquals(hubSnapshot.toString(), cached.path("path").asText());
         assertEquals(4321, cached.path("size_bytes").asLong());
         assertFalse(cached.path("loaded").asBoolean());
+        // Every listed id can be retrieved, the hub cache's owner/name too (plain or %2F-encoded).
+        for (String path : new String[] {"/v1/models/mlx-community/Cached-ASR-8bit", "/v1/models/mlx-community%2FCached-ASR-8bit"}) {
+            HttpResponse<String> r = s.get(path);
+            assertEquals(200, r.statusCode(), path + ": " + r.body());
+            assertEquals(cached, TestServer.json(r), path);
+        }
+        for (JsonNode m : models()) {
+            HttpResponse<String> r = s.get("/v1/models/" + m.path("id").asText());
+            assertEquals(200, r.statusCode(), m.toString());
+        }
 
         // Scanned on each request: a model copied in by hand appears, and GET /v1/models/{id} finds it.
         TestServer.writeModel(s.modelsDir.resolve("hand-copied"), "minicpm_sala", false);
@@ -84,6 +94,23 @@ class ModelListAndDeleteTest {
         // A folder without config.json is not a model.
         Files.createDirectories(s.modelsDir.resolve("just-a-folder"));
         assertEquals(null, find("just-a-folder"));
+    }
+
+    @Test
+    void aLoadedModelOutsideTheModelsDirIsListedWithItsMetadata() throws Exception {
+        Path elsewhere = tmp.resolve("elsewhere/My-ASR");
+        TestServer.writeModel(elsewhere, "qwen3_asr", true);
+        try (TestServer other = TestServer.builder(tmp.resolve("srv2")).models(false, false).asrSpec(elsewhere.toString()).start()) {
+            other.awaitReady();
+            HttpResponse<String> r = other.get("/v1/models/My-ASR");
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode m = TestServer.json(r);
+            assertTrue(m.path("loaded").asBoolean(), m.toString());
+            assertEquals("local", m.path("owned_by").asText());
+            assertEquals(8, m.at("/quantization/bits").asInt(), m.toString());
+            assertEquals(64, m.at("/quantization/group_size").asInt(), m.toString());
+            assertEquals(1234, m.path("size_bytes").asLong(), m.toString());
+        }
     }
 
     @Test

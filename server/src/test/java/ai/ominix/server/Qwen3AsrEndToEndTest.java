@@ -193,6 +193,19 @@ class Qwen3AsrEndToEndTest {
     }
 
     @Test
+    void ominixTranscribeRunsTheModelFromTheCommandLine() throws Exception {
+        Path model = tmp.resolve("std").resolve("home").resolve("models").resolve("tiny-qwen3-asr");
+        CliTest.Run r = CliTest.inProcess("transcribe", "--model", model.toString(), "--backend", "cpu",
+                "--language", "en", "--format", "verbose_json", audioDir.resolve("short.wav").toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode v = JSON.readTree(r.out());
+        Transcript want = expected(local, TestClips.Clip.SHORT, "English");
+        assertEquals(want.text(), v.path("text").asText());
+        assertEquals("English", v.path("language").asText());
+        assertEquals(want.segments().size(), v.path("segments").size());
+    }
+
+    @Test
     void badAudioAndUnknownLanguageAreClientErrors() throws Exception {
         byte[] noise = new byte[4000];
         new Random(3).nextBytes(noise);

@@ -143,6 +143,7 @@ class TranscriptionApiTest {
 
     @Test
     void requestFormErrors() throws Exception {
+        Path ok = TestAudio.writeWav(allowed.resolve("ok.wav"), 0.5);
         record Case(HttpResponse<String> res, int status, String code, String param) {}
         List<Case> cases = List.of(
                 new Case(upload(new TestAudio.Multipart().field("model", "qwen3-asr")), 400, "missing_parameter", "file"),
@@ -161,13 +162,48 @@ class TranscriptionApiTest {
                 new Case(s.postJson("/v1/audio/transcriptions", "{oops"), 400, "invalid_json", null),
                 new Case(s.post("/v1/audio/transcriptions", "audio/wav", TestAudio.wav(0.5)), 400, "unsupported_content_type", null),
                 new Case(s.post("/v1/audio/transcriptions", "multipart/form-data; boundary=zzz", "garbage".getBytes()),
-                        400, "invalid_multipart", null));
+                        400, "invalid_multipart", null),
+                new Case(upload(manyFields(wavForm(0.5), 70)), 400, "invalid_multipart", null),
+                // Output this server does not produce is refused, not silently dropped.
+                new Case(upload(wavForm(0.5).field("timestamp_granularities[]", "segment")
+                        .field("timestamp_granularities[]", "word")), 400, "unsupported_parameter", "timestamp_granularities"),
+                new Case(s.postJson("/v1/audio/transcriptions", "{\"file_path\": \"" + ok + "\", \"timestamp_granularities\": [\"word\"]}"),
+                        400, "unsupported_parameter", "timestamp_granularities"),
+                new Case(upload(wavForm(0.5).field("include[]", "logprobs")), 400, "unsupported_parameter", "include"));
         for (Case c : cases) {
             assertEquals(c.status(), c.res().statusCode(), c.res().body());
             JsonNode e = TestServer.json(c.res()).path("error");
             assertEquals(c.code(), e.path("code").asText(), c.res().body());
             if (c.param() != null) assertEquals(c.param(), e.path("param").asText(), c.res().body());
         }
+    }
+
+    static TestAudio.Multipart manyFields(TestAudio.Multipart form, int n) {
+        for (int i = 0; i < n; i++) form.field("x" + i, "y");
+        return form;
+    }
+
+    @Test
+    void segmentTimestampsAreWhatVerboseJsonHas() throws Exception {
+        HttpResponse<String> r = upload(wavForm(1.5).field("response_format", "verbose_json")
+                .field("timestamp_granularities[]", "segment"));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(2, TestServer.json(r).path("segments").size());
+    }
+
+    @Test
+    void anEngineFailureIs500InferenceFailed() throws Exception {
+        s.asr.failWith = new IllegalStateException("decoder fell over");
+        try {
+            HttpResponse<String> r = upload(wavForm(0.5));
+            assertEquals(500, r.statusCode(), r.body());
+            assertEquals("server_error", TestServer.json(r).at("/error/type").asText());
+            assertEquals("inference_failed", TestServer.json(r).at("/error/code").asText());
+            assertFalse(r.body().contains("at ai.ominix"), r.body());
+        } finally {
+            s.asr.failWith = null;
+        }
+        assertEquals(200, upload(wavForm(0.5)).statusCode());
     }
 
     @Test

@@ -105,6 +105,7 @@ class WorkersAndHealthTest {
             HttpResponse<String> rejected = s.postJson("/v1/chat/completions", CHAT);
             assertEquals(429, rejected.statusCode(), rejected.body());
             assertEquals("server_error", TestServer.json(rejected).at("/error/type").asText());
+            assertEquals("queue_full", TestServer.json(rejected).at("/error/code").asText());
             assertTrue(rejected.headers().firstValue("Retry-After").isPresent());
 
             // Chat is stuck; speech to text still answers.

@@ -51,7 +51,7 @@ public final class Qwen3Asr implements AutoCloseable {
      * @param prefillNanos time to the first token (prompt through the decoder)
      * @param decodeNanos  time of the decode steps after it
      */
-    public record Generated(int[] tokens, String stopReason, long promptTokens, long prefillNanos, long decodeNanos) {}
+    public record Generated(int[] tokens, String stopReason, int promptTokens, long prefillNanos, long decodeNanos) {}
 
     private final Path dir;
     private final Backend backend;
@@ -72,11 +72,16 @@ public final class Qwen3Asr implements AutoCloseable {
         this.weights = weights;
         this.settings = settings;
         this.encoder = new AudioEncoder(weights, config.audio());
-        this.decoder = new TextDecoder(weights, config.text());
-        this.stopIds = new int[] {requireToken("<|im_end|>"), requireToken("<|endoftext|>")};
-        if (decoder.vocabRows() < tokenizer.vocabSize()) {
-            throw new ModelLoadException(dir + ": the embedding has " + decoder.vocabRows()
-                    + " rows but the tokenizer has " + tokenizer.vocabSize() + " tokens");
+        try {
+            this.decoder = new TextDecoder(weights, config.text());
+            this.stopIds = new int[] {requireToken("<|im_end|>"), requireToken("<|endoftext|>")};
+            if (decoder.vocabRows() < tokenizer.vocabSize()) {
+                throw new ModelLoadException(dir + ": the embedding has " + decoder.vocabRows()
+                        + " rows but the tokenizer has " + tokenizer.vocabSize() + " tokens");
+            }
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
         }
     }
 

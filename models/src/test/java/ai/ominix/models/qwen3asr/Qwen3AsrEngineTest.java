@@ -128,6 +128,19 @@ class Qwen3AsrEngineTest {
     }
 
     @Test
+    void cancellationIsCheckedInsideTheEncoderAndEveryDecodeStep() {
+        float[] clip = TestClips.samples(TestClips.Clip.SHORT);
+        Cancellation cancel = new Cancellation();
+        try (Scope s = Scope.open()) {
+            var audio = asr.encode(asr.features(clip), cancel);
+            Prompt p = asr.prompt(audio.dim(0), null, null);
+            assertThrows(CancelledException.class,
+                    () -> asr.generateFixed(audio, p, 10, cancel, () -> cancel.cancel("stop after the prefill")));
+            assertThrows(CancelledException.class, () -> asr.encode(asr.features(clip), cancel));
+        }
+    }
+
+    @Test
     void emptyAndVeryShortAudio() {
         Transcript empty = asr.transcribe(new float[0], null, null, Cancellation.none(), null);
         assertEquals("", empty.text());

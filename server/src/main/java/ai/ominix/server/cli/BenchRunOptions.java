@@ -4,6 +4,8 @@ import ai.ominix.bench.BenchResult;
 import ai.ominix.bench.Metric;
 import ai.ominix.bench.Repetitions;
 import ai.ominix.bench.RunOptions;
+import ai.ominix.kernel.Backend;
+import ai.ominix.kernel.Backends;
 import ai.ominix.kernel.KernelException;
 import ai.ominix.server.engine.ModelKind;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,11 +56,27 @@ public final class BenchRunOptions {
 
     /** Resolves {@code --model} (of the bench's kind), measures, and prints the report; progress shows {@code shown}. */
     void run(String model, ModelKind kind, List<Metric> shown, Measurement measurement) {
+        RunOptions options = toRunOptions();
+        requireBackend();
         try (Local local = Local.fromEnvironment()) {
             Path dir = BenchCommand.modelDir(local, model, kind);
-            BenchCommand.print(measurement.measure(dir, toRunOptions(), BenchCommand.commandLine(command),
+            BenchCommand.print(measurement.measure(dir, options, BenchCommand.commandLine(command),
                     BenchCommand.progress(shown)), json);
         } catch (UncheckedIOException | KernelException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    /**
+     * Fails before the model is resolved (possibly pulled) when the requested backend cannot be
+     * opened, e.g. {@code --backend mlx} without mlx-c. The bench opens its own backend later;
+     * opening one here and closing it again costs a library load, which the process keeps.
+     */
+    private void requireBackend() {
+        if (backend.equals("auto") || backend.equals("cpu")) return; // these always open
+        try (Backend probe = Backends.open(backend, 1)) {
+            probe.name();
+        } catch (KernelException e) {
             throw new CliException(e.getMessage());
         }
     }

@@ -45,10 +45,11 @@ public final class ChatCommand implements Callable<Integer> {
         List<ChatEngine.Message> messages = new ArrayList<>();
         if (system != null) messages.add(new ChatEngine.Message("system", system));
         messages.add(new ChatEngine.Message("user", prompt));
-        try (Local local = Local.fromEnvironment()) {
+        // The backend first: --backend mlx without mlx-c fails before any model is pulled.
+        try (Backend b = StandardParts.backends().open(backend);
+             Local local = Local.fromEnvironment()) {
             ModelHost.Resolved m = local.model(model, ModelKind.CHAT, "--model");
-            try (Backend b = StandardParts.backends().open(backend);
-                 ChatEngine engine = EngineLoaders.standard().loadChat(m.dir(), b)) {
+            try (ChatEngine engine = EngineLoaders.standard().loadChat(m.dir(), b)) {
                 engine.generate(new ChatEngine.Request(messages, opts.temperature(), opts.topP(), opts.maxTokens(),
                         List.of(), null, opts.noThink()), Cancellation.none(), piece -> {
                             System.out.print(piece);

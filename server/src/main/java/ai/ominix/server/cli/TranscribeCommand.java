@@ -43,11 +43,12 @@ public final class TranscribeCommand implements Callable<Integer> {
         String lang = language == null ? null : Languages.canonical(language)
                 .orElseThrow(() -> new CliException("unsupported language '" + language + "'; supported: "
                         + String.join(", ", Languages.names())));
-        try (Local local = Local.fromEnvironment()) {
+        // The backend first: --backend mlx without mlx-c fails before any model is pulled or audio decoded.
+        try (Backend b = StandardParts.backends().open(backend);
+             Local local = Local.fromEnvironment()) {
             ModelHost.Resolved m = local.model(model, ModelKind.ASR, "--model");
             float[] samples = StandardParts.audio().load16kMono(file);
-            try (Backend b = StandardParts.backends().open(backend);
-                 AsrEngine engine = EngineLoaders.standard().loadAsr(m.dir(), b)) {
+            try (AsrEngine engine = EngineLoaders.standard().loadAsr(m.dir(), b)) {
                 AsrEngine.Transcript t = engine.transcribe(samples, new AsrEngine.Options(lang, null), Cancellation.none(), null);
                 System.out.print(fmt.render(t));
                 if (fmt == TranscriptFormats.JSON || fmt == TranscriptFormats.VERBOSE_JSON) System.out.println();

@@ -57,7 +57,7 @@ public final class InferenceWorker implements AutoCloseable {
             });
         } catch (RejectedExecutionException e) {
             active.remove(cancel);
-            if (pool.isShutdown()) throw ApiException.notReady("shutting_down", "the server is shutting down", null);
+            if (pool.isShutdown()) throw ApiException.notReady("shutting_down", "the server is shutting down", 5);
             throw ApiException.queueFull("the " + name + " queue is full (" + pool.getQueue().size()
                     + " waiting); retry later", RETRY_AFTER_SECONDS);
         }

@@ -38,7 +38,6 @@ public final class ModelHost implements AutoCloseable {
     private final ModelSlot<AsrEngine> asr = new ModelSlot<>(ModelKind.ASR, Set.of("qwen3-asr", "whisper-1"));
     private final ModelSlot<ChatEngine> chat = new ModelSlot<>(ModelKind.CHAT, Set.of("minicpm-sala", "minicpm-sala-9b"));
     private volatile Backend backend;
-    private volatile String backendError;
     private volatile Thread loader;
 
     public ModelHost(EngineLoaders loaders, BackendProvider backends, String backendKind, int queueCapacity) {
@@ -57,16 +56,33 @@ public final class ModelHost implements AutoCloseable {
     }
 
     /**
-     * Starts loading the configured models on a background thread and returns at once.
+     * Opens the compute backend; the server calls it before it listens, so that a backend this
+     * machine cannot run ({@code --backend mlx} without mlx-c) stops the start with the reason
+     * instead of a server that answers 503 forever. {@code auto} falls back to the CPU backend
+     * and logs why.
+     *
+     * @throws ai.ominix.kernel.KernelException when the requested backend cannot be opened
+     */
+    public Backend openBackend() {
+        Backend b = backends.open(backendKind);
+        backend = b;
+        LOG.info("backend: " + b.name() + " (requested: " + backendKind + ")");
+        return b;
+    }
+
+    /**
+     * Starts loading the configured models on a background thread and returns at once. The
+     * backend must be open ({@link #openBackend}).
      *
      * @param asrSpec  directory, model id or repo id; null for none
      * @param resolver finds (or pulls) a configured model
      */
     public void startLoading(String asrSpec, String chatSpec, BiFunction<String, ModelKind, Resolved> resolver) {
+        Backend b = backend;
+        if (b == null) throw new IllegalStateException("open the backend before loading models");
         if (asrSpec != null) asr.loading(asrSpec);
         if (chatSpec != null) chat.loading(chatSpec);
         loader = Thread.ofPlatform().name("model-loader").daemon(true).start(() -> {
-            Backend b = openBackend();
             if (asrSpec != null) load(asr, asrSpec, resolver, b, loaders::loadAsr);
             if (chatSpec != null) load(chat, chatSpec, resolver, b, loaders::loadChat);
         });
@@ -78,23 +94,10 @@ public final class ModelHost implements AutoCloseable {
         if (t != null) t.join();
     }
 
-    private Backend openBackend() {
-        try {
-            backend = backends.open(backendKind);
-            LOG.info("backend: " + backend.name());
-            return backend;
-        } catch (RuntimeException | LinkageError e) {
-            backendError = "backend '" + backendKind + "' is not available: " + e.getMessage();
-            LOG.warning(backendError);
-            return null;
-        }
-    }
-
     private <E extends AutoCloseable> void load(ModelSlot<E> slot, String spec,
                                                 BiFunction<String, ModelKind, Resolved> resolver, Backend b,
                                                 EngineLoaders.Loader<E> loadFn) {
         try {
-            if (b == null) throw new IllegalStateException(backendError);
             Resolved r = resolver.apply(spec, slot.kind());
             slot.loadingFrom(r.dir());
             long t0 = System.nanoTime();
@@ -160,8 +163,7 @@ public final class ModelHost implements AutoCloseable {
         if (!loading.isEmpty()) loading.forEach(body.putArray("loading")::add);
         Backend b = backend;
         if (b != null) body.put("backend", b.name());
-        else if (backendError != null) body.put("backend_error", backendError);
-        else body.put("backend", "(opening " + backendKind + ")");
+        body.put("backend_requested", backendKind);
         ObjectNode models = body.putObject("models");
         asr.describe(models.putObject("asr"));
         chat.describe(models.putObject("chat"));

@@ -19,10 +19,12 @@ import java.util.concurrent.CompletableFuture;
 public final class ChatRoutes {
     private final ModelHost host;
     private final ChatParams.Defaults defaults;
+    private final DisconnectWatcher disconnects;
 
-    public ChatRoutes(ModelHost host, ChatParams.Defaults defaults) {
+    public ChatRoutes(ModelHost host, ChatParams.Defaults defaults, DisconnectWatcher disconnects) {
         this.host = host;
         this.defaults = defaults;
+        this.disconnects = disconnects;
     }
 
     public void register(HttpRouting.Builder routing) {
@@ -41,7 +43,10 @@ public final class ChatRoutes {
         if (!p.stream()) {
             CompletableFuture<ChatEngine.Result> job = m.worker().submit(cancel, stats::started,
                     () -> generate(m.engine(), p, cancel, stats, piece -> { }));
-            ChatEngine.Result r = WorkerCalls.await(job, cancel);
+            ChatEngine.Result r;
+            try (var watch = disconnects.watch(req, cancel)) {
+                r = WorkerCalls.await(job, cancel);
+            }
             ObjectNode body = Json.object();
             body.put("id", id).put("object", "chat.completion").put("created", created).put("model", m.id());
             ObjectNode choice = body.putArray("choices").addObject();
@@ -55,20 +60,27 @@ public final class ChatRoutes {
         WorkerCalls.Stream<String> stream = new WorkerCalls.Stream<>(res, cancel);
         CompletableFuture<ChatEngine.Result> job = m.worker().submit(cancel, stats::started,
                 () -> generate(m.engine(), p, cancel, stats, stream::offer));
+        try (var watch = disconnects.watch(req, cancel)) {
+            relay(stream, job, p, id, created, m.id());
+        }
+    }
+
+    private static void relay(WorkerCalls.Stream<String> stream, CompletableFuture<ChatEngine.Result> job, ChatParams p,
+                              String id, long created, String model) {
         boolean[] first = {true};
         stream.relay(job, piece -> {
             ObjectNode delta = Json.object();
             if (first[0]) delta.put("role", "assistant");
             first[0] = false;
             delta.put("content", piece);
-            return Json.write(chunk(id, created, m.id(), delta, null));
+            return Json.write(chunk(id, created, model, delta, null));
         }, r -> {
             List<String> tail = new ArrayList<>();
             ObjectNode delta = Json.object();
             if (first[0]) delta.put("role", "assistant").put("content", "");
-            tail.add(Json.write(chunk(id, created, m.id(), delta, r.finishReason().wire())));
+            tail.add(Json.write(chunk(id, created, model, delta, r.finishReason().wire())));
             if (p.includeUsage()) {
-                ObjectNode u = chunkHeader(id, created, m.id());
+                ObjectNode u = chunkHeader(id, created, model);
                 u.putArray("choices");
                 usage(u, r);
                 tail.add(Json.write(u));

@@ -27,6 +27,9 @@ import java.util.logging.Logger;
 public final class ErrorResponses {
     private static final Logger LOG = Logger.getLogger(ErrorResponses.class.getName());
 
+    /** Status of a request whose client closed the connection before the answer. */
+    public static final int CLIENT_CLOSED_REQUEST = 499;
+
     private ErrorResponses() {}
 
     /** The envelope body for an error. */
@@ -47,6 +50,10 @@ public final class ErrorResponses {
             case InvalidRequestException e -> ApiException.badRequest(e.code(), e.param(), e.getMessage());
             case ContextOverflowException e -> ApiException.badRequest("context_length_exceeded", "messages", e.getMessage());
             case ModelLoadException e -> ApiException.internal("model_load_failed", e.getMessage());
+            // nginx's 499: only the access log and metrics see it, the client has left.
+            case CancelledException e when WorkerCalls.CLIENT_GONE.equals(e.getMessage()) ->
+                    new ApiException(CLIENT_CLOSED_REQUEST, "invalid_request_error", "client_disconnected", null,
+                            "the client closed the connection", null);
             case CancelledException e -> ApiException.notReady("cancelled", "request cancelled: " + e.getMessage(), null);
             case RequestException e -> fromStatus(e.status().code(), e.safeMessage() ? e.getMessage() : null);
             case HttpException e -> fromStatus(e.status().code(), null);
@@ -83,7 +90,12 @@ public final class ErrorResponses {
         res.status(Status.create(e.status()));
         if (e.retryAfterSeconds() != null) res.header(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(Json.write(envelope(e)).getBytes(StandardCharsets.UTF_8));
+        try {
+            res.send(Json.write(envelope(e)).getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException writeFailed) {
+            if (e.status() != CLIENT_CLOSED_REQUEST) throw writeFailed;
+            // Expected: nobody is listening any more.
+        }
     }
 
     /**

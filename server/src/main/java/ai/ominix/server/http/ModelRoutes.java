@@ -3,6 +3,7 @@ package ai.ominix.server.http;
 import ai.ominix.server.engine.ModelHost;
 import ai.ominix.server.hub.DownloadJob;
 import ai.ominix.server.hub.Downloads;
+import ai.ominix.server.store.ModelDirs;
 import ai.ominix.server.store.ModelInfo;
 import ai.ominix.server.store.ModelStore;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,7 +17,9 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /** Model management: list, download (with progress and cancel), delete; and {@code /health}. */
@@ -38,6 +41,7 @@ public final class ModelRoutes {
                 .get("/v1/models/download/{id}", this::downloadStatus)
                 .delete("/v1/models/download/{id}", this::cancelDownload)
                 .get("/v1/models/{id}", this::get)
+                .get("/v1/models/{owner}/{name}", this::get)
                 .delete("/v1/models/{id}", this::delete);
     }
 
@@ -53,14 +57,24 @@ public final class ModelRoutes {
         ObjectNode body = Json.object();
         body.put("object", "list");
         ArrayNode data = body.putArray("data");
+        all().forEach(data::add);
+        Requests.sendJson(res, body);
+    }
+
+    /**
+     * Every model the list shows: the store (models dir, then hub cache), loaded models that live
+     * elsewhere (a directory given to --asr-model), and downloads not finished yet.
+     */
+    private List<ObjectNode> all() {
+        List<ObjectNode> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (ModelInfo m : store.list()) {
             seen.add(m.id());
-            data.add(describe(m));
+            out.add(describe(m));
         }
-        for (var slot : java.util.List.of(host.asr(), host.chat())) {
+        for (var slot : List.of(host.asr(), host.chat())) {
             var loaded = slot.loaded();
-            if (loaded != null && seen.add(loaded.id())) data.add(loadedOutsideStore(loaded.id(), loaded.repoId(), loaded.dir()));
+            if (loaded != null && seen.add(loaded.id())) out.add(loadedOutsideStore(loaded.id(), loaded.repoId(), loaded.dir()));
         }
         for (DownloadJob j : downloads.visible()) {
             if (!seen.add(j.id())) continue;
@@ -70,16 +84,20 @@ public final class ModelRoutes {
             o.put("owned_by", j.repoId().substring(0, j.repoId().indexOf('/')));
             o.put("path", j.target().toString());
             o.put("loaded", false);
-            data.add(o);
+            out.add(o);
         }
-        Requests.sendJson(res, body);
+        return out;
     }
 
+    /** One model of the list, by id or repo id; hub cache ids ({@code owner/name}) arrive as two path segments. */
     private void get(ServerRequest req, ServerResponse res) {
-        String id = req.path().pathParameters().get("id");
-        ModelInfo m = store.find(id).orElseThrow(() -> ApiException.notFound("model_not_found",
-                "model '" + Fields.echo(id) + "' not found"));
-        Requests.sendJson(res, describe(m));
+        var params = req.path().pathParameters();
+        String id = params.contains("owner") ? params.get("owner") + "/" + params.get("name") : params.get("id");
+        ObjectNode m = all().stream()
+                .filter(o -> o.path("id").asText().equals(id) || o.path("repo_id").asText().equals(id))
+                .findFirst()
+                .orElseThrow(() -> ApiException.notFound("model_not_found", "model '" + Fields.echo(id) + "' not found"));
+        Requests.sendJson(res, m);
     }
 
     private ObjectNode describe(ModelInfo m) {
@@ -91,9 +109,7 @@ public final class ModelRoutes {
         o.put("path", m.path().toString());
         o.put("loaded", host.serves(m.path()));
         if (m.repoId() != null) o.put("repo_id", m.repoId());
-        if (m.quantization() != null) {
-            o.putObject("quantization").put("bits", m.quantization().bits()).put("group_size", m.quantization().groupSize());
-        }
+        quantization(o, m.quantization());
         o.put("size_bytes", m.sizeBytes());
         if (m.downloadedAt() != null) o.put("downloaded_at", m.downloadedAt());
         o.put("source", m.source());
@@ -103,11 +119,18 @@ public final class ModelRoutes {
 
     private ObjectNode loadedOutsideStore(String id, String repoId, Path dir) {
         ObjectNode o = Json.object();
-        o.put("id", id).put("object", "model").put("created", mtime(dir)).put("owned_by", "local");
+        o.put("id", id).put("object", "model").put("created", mtime(dir))
+                .put("owned_by", repoId != null && repoId.contains("/") ? repoId.substring(0, repoId.indexOf('/')) : "local");
         o.put("path", dir.toString()).put("loaded", true);
         if (repoId != null) o.put("repo_id", repoId);
+        quantization(o, ModelDirs.quantization(dir));
+        o.put("size_bytes", ModelDirs.weightBytes(dir));
         o.put("source", "path");
         return o;
+    }
+
+    private static void quantization(ObjectNode o, ModelDirs.Quantization q) {
+        if (q != null) o.putObject("quantization").put("bits", q.bits()).put("group_size", q.groupSize());
     }
 
     private static long mtime(Path p) {
@@ -152,6 +175,7 @@ public final class ModelRoutes {
             throw ApiException.conflict("download_in_progress", "model '" + id + "' is still downloading; cancel it first");
         }
         store.delete(id);
-        Requests.sendJson(res, Json.object().put("id", id).put("deleted", true));
+        // "object" as OpenAI's ModelDeleted has it (the SDKs require it).
+        Requests.sendJson(res, Json.object().put("id", id).put("object", "model").put("deleted", true));
     }
 }

@@ -21,7 +21,27 @@ public record TranscriptionParams(String model, AsrEngine.Options options, Trans
         // Decoding is greedy; the field is validated so that OpenAI clients sending it keep working.
         Fields.optNumber(fields, "temperature", 0, 1);
         boolean stream = Fields.optBoolean(fields, "stream", false);
+        rejectUnsupported(fields);
         return new TranscriptionParams(model, new AsrEngine.Options(canonical,
                 prompt == null || prompt.isBlank() ? null : prompt), format, stream);
+    }
+
+    /** OpenAI options whose output this server does not produce: refused rather than silently dropped. */
+    private static void rejectUnsupported(ObjectNode fields) {
+        // Multipart clients send repeated "name[]" parts, JSON clients an array.
+        for (String name : new String[] {"timestamp_granularities", "timestamp_granularities[]"}) {
+            for (String g : Fields.optStrings(fields, name, 2, 16)) {
+                if (g.equals("word")) {
+                    throw ApiException.badRequest("unsupported_parameter", "timestamp_granularities",
+                            "word timestamps are not supported; segment timestamps come with response_format verbose_json");
+                }
+                if (!g.equals("segment")) throw Fields.invalid("timestamp_granularities", "entries must be segment or word");
+            }
+        }
+        for (String name : new String[] {"include", "include[]"}) {
+            if (!Fields.optStrings(fields, name, 4, 32).isEmpty()) {
+                throw ApiException.badRequest("unsupported_parameter", "include", "'include' (logprobs) is not supported");
+            }
+        }
     }
 }

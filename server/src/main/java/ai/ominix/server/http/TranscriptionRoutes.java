@@ -6,6 +6,8 @@ import ai.ominix.server.engine.AudioDecoder;
 import ai.ominix.server.engine.ModelHost;
 import ai.ominix.server.engine.ModelSlot;
 import ai.ominix.server.observe.RequestStats;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
@@ -31,17 +33,22 @@ import java.util.function.Consumer;
 public final class TranscriptionRoutes {
     /** Longest text field accepted in a multipart form. */
     private static final int MAX_FIELD_BYTES = 64 * 1024;
+    /** Most text parts accepted in one form (they are held in memory). */
+    private static final int MAX_FIELDS = 64;
 
     private final ModelHost host;
     private final AudioDecoder decoder;
     private final Uploads uploads;
     private final FilePathPolicy filePaths;
+    private final DisconnectWatcher disconnects;
 
-    public TranscriptionRoutes(ModelHost host, AudioDecoder decoder, Uploads uploads, FilePathPolicy filePaths) {
+    public TranscriptionRoutes(ModelHost host, AudioDecoder decoder, Uploads uploads, FilePathPolicy filePaths,
+                               DisconnectWatcher disconnects) {
         this.host = host;
         this.decoder = decoder;
         this.uploads = uploads;
         this.filePaths = filePaths;
+        this.disconnects = disconnects;
     }
 
     public void register(HttpRouting.Builder routing) {
@@ -64,7 +71,10 @@ public final class TranscriptionRoutes {
             ModelSlot.Loaded<AsrEngine> m = host.asr().require(p.model());
             RequestStats stats = RequestStats.of(req);
             stats.model("asr", m.id());
-            run(res, m, upload != null ? upload : in.serverFile(), upload, p, stats);
+            Cancellation cancel = new Cancellation();
+            try (var watch = disconnects.watch(req, cancel)) {
+                run(res, m, upload != null ? upload : in.serverFile(), upload, p, stats, cancel);
+            }
         } finally {
             Uploads.delete(upload);
         }
@@ -94,8 +104,7 @@ public final class TranscriptionRoutes {
     }
 
     private void run(ServerResponse res, ModelSlot.Loaded<AsrEngine> m, Path audio, Path upload, TranscriptionParams p,
-                     RequestStats stats) {
-        Cancellation cancel = new Cancellation();
+                     RequestStats stats, Cancellation cancel) {
         if (!p.stream()) {
             CompletableFuture<AsrEngine.Transcript> job = m.worker().submit(cancel, stats::started,
                     () -> transcribe(m.engine(), audio, upload, p, cancel, stats, seg -> { }));
@@ -128,6 +137,7 @@ public final class TranscriptionRoutes {
     private Input readMultipart(ServerRequest req) {
         ObjectNode fields = Json.object();
         Path file = null;
+        int textParts = 0;
         try {
             MultiPart parts = req.content().as(MultiPart.class);
             while (parts.hasNext()) {
@@ -141,7 +151,19 @@ public final class TranscriptionRoutes {
                     }
                     case "file_path" -> throw ApiException.badRequest("invalid_parameter", "file_path",
                             "'file_path' is for JSON requests; multipart requests upload the audio in 'file'");
-                    default -> fields.put(part.name(), readField(part));
+                    default -> {
+                        if (++textParts > MAX_FIELDS) {
+                            throw ApiException.badRequest("invalid_multipart", null, "more than " + MAX_FIELDS + " form fields");
+                        }
+                        String value = readField(part);
+                        // "name[]" parts repeat (OpenAI SDKs send lists that way): keep them all.
+                        if (part.name().endsWith("[]")) {
+                            JsonNode list = fields.get(part.name());
+                            (list instanceof ArrayNode a ? a : fields.putArray(part.name())).add(value);
+                        } else {
+                            fields.put(part.name(), value);
+                        }
+                    }
                 }
             }
         } catch (ApiException | RequestException | HttpException e) {

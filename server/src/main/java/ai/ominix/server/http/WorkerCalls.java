@@ -1,10 +1,14 @@
 package ai.ominix.server.http;
 
 import ai.ominix.engine.Cancellation;
+import ai.ominix.engine.CancelledException;
+import ai.ominix.engine.ContextOverflowException;
+import ai.ominix.engine.InvalidRequestException;
 import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.sse.SseSink;
 
+import java.io.UncheckedIOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -12,6 +16,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * How a request's virtual thread waits for its job on an inference worker, and how pieces the
@@ -19,11 +25,15 @@ import java.util.function.Function;
  * the socket itself (a slow client must not stall the model); it only queues pieces here.
  */
 public final class WorkerCalls {
+    private static final Logger LOG = Logger.getLogger(WorkerCalls.class.getName());
     /**
      * A comment line this often (while no piece comes) keeps proxies happy and detects a client
      * that went away during a long silence (prefill, a long audio chunk).
      */
     private static final long HEARTBEAT_MS = Long.getLong("ominix.sse.heartbeat.ms", 5_000);
+
+    /** The cancellation reason when the client closed its connection (HTTP status 499 in the access log). */
+    public static final String CLIENT_GONE = "client disconnected";
 
     private WorkerCalls() {}
 
@@ -40,11 +50,27 @@ public final class WorkerCalls {
         }
     }
 
+    /**
+     * A job's failure as the request sees it: the typed failures a client caused or that say what
+     * happened (bad input, cancellation, I/O) pass as they are; anything else the engine threw
+     * (a kernel or MLX error, a bug, running out of memory) is a 500 {@code inference_failed},
+     * logged with its stack trace, which the client never sees.
+     */
     private static RuntimeException rethrow(Throwable t) {
         if (t instanceof CompletionException && t.getCause() != null) t = t.getCause();
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error err) throw err;
-        return new IllegalStateException(t);
+        return switch (t) {
+            case ApiException e -> e;
+            case InvalidRequestException e -> e;
+            case ContextOverflowException e -> e;
+            case CancelledException e -> e;
+            case UncheckedIOException e -> e;
+            default -> {
+                LOG.log(Level.SEVERE, "inference failed", t);
+                String why = t.getMessage() != null ? t.getClass().getSimpleName() + ": " + Fields.echo(t.getMessage())
+                        : t.getClass().getSimpleName();
+                yield ApiException.internal("inference_failed", "inference failed (" + why + "); see the server log");
+            }
+        };
     }
 
     /**
@@ -100,7 +126,7 @@ public final class WorkerCalls {
             } catch (RuntimeException e) {
                 if (sink == null) throw e; // nothing sent yet: a normal error response
                 if (isClientGone(e)) {
-                    cancel.cancel("client disconnected");
+                    cancel.cancel(CLIENT_GONE);
                     return;
                 }
                 // The stream is open: report the failure in-band, as the OpenAI API does.

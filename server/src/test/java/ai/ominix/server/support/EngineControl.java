@@ -15,12 +15,16 @@ public class EngineControl {
     /** Counted down when a call starts. */
     public volatile CountDownLatch started = new CountDownLatch(1);
     public volatile Thread lastThread;
+    /** Thrown by the next calls once they start (an engine failure), when set. */
+    public volatile RuntimeException failWith;
 
     /** Call start: records the thread, then waits while held, honouring cancellation. */
     protected void begin(Cancellation cancel) {
         calls.incrementAndGet();
         lastThread = Thread.currentThread();
         started.countDown();
+        RuntimeException failure = failWith;
+        if (failure != null) throw failure;
         try {
             while (!hold.await(20, TimeUnit.MILLISECONDS)) check(cancel);
         } catch (InterruptedException e) {

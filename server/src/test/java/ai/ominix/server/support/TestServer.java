@@ -48,8 +48,8 @@ public final class TestServer implements AutoCloseable {
         modelsDir = home.resolve("models");
         userHome = root.resolve("user");
         Files.createDirectories(userHome);
-        if (b.withAsr) writeModel(modelsDir.resolve("tiny-asr"), "qwen3_asr", true);
-        if (b.withChat) writeModel(modelsDir.resolve("tiny-chat"), b.chatModelType, false);
+        if (b.withAsr) writeModel(modelsDir.resolve(b.asrName), "qwen3_asr", true);
+        if (b.withChat) writeModel(modelsDir.resolve(b.chatName), b.chatModelType, false);
         Map<String, String> env = new HashMap<>(b.env);
         env.put("OMINIX_HOME", home.toString());
         env.putIfAbsent("HF_HOME", root.resolve("hf").toString());
@@ -67,7 +67,7 @@ public final class TestServer implements AutoCloseable {
                 })
                 .build();
         ServerOptions opt = ServerOptions.defaults(oenv).withPort(0)
-                .withModels(b.asrSpec != null ? b.asrSpec : b.withAsr ? "tiny-asr" : null, b.withChat ? "tiny-chat" : null)
+                .withModels(b.asrSpec != null ? b.asrSpec : b.withAsr ? b.asrName : null, b.withChat ? b.chatName : null)
                 .withLimits(b.uploadMb, b.queue)
                 .withAllowFilePaths(b.allowFilePaths)
                 .withSecurity(b.apiKey, b.corsOrigins);
@@ -162,6 +162,8 @@ public final class TestServer implements AutoCloseable {
         private boolean withAsr = true;
         private boolean withChat = true;
         private String chatModelType = "minicpm_sala";
+        private String asrName = "tiny-asr";
+        private String chatName = "tiny-chat";
         private String asrSpec;
         private long uploadMb = 1024;
         private int queue = 8;
@@ -178,6 +180,13 @@ public final class TestServer implements AutoCloseable {
         public Builder models(boolean asr, boolean chat) {
             withAsr = asr;
             withChat = chat;
+            return this;
+        }
+
+        /** The directory names (model ids) of the two models in the models dir. */
+        public Builder modelNames(String asr, String chat) {
+            asrName = asr;
+            chatName = chat;
             return this;
         }
 
