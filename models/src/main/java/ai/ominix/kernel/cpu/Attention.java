@@ -188,14 +188,30 @@ final class Attention {
             for (; x < n; x++) o[x] += t[x];
         }
 
-        /** Scores of a block by dot products; the query rows go in pairs so that each key row is loaded once per pair. */
+        /**
+         * Scores of a block by dot products: query rows in pairs and keys in fours, so each key
+         * vector is loaded once per pair and each query vector once per four keys.
+         */
         private void scores(int b, int kvh, int i0, int nq, int rows, int kb, int kn, float[] qs, float[] s) {
-            for (int j = 0; j < kn; j++) {
+            int kq = kn / 4;                      // keys j, j+kq, j+2kq, j+3kq: four long streams (see LaneRows)
+            long stride = 4L * k.s2 * kq;
+            for (int j = 0; j < kq; j++) {
                 long krow = k.at(b, kvh, kb + j);
                 int r = 0;
-                for (; r + 1 < rows; r += 2) dot2(qs, r * d, (r + 1) * d, k.seg, krow, d, s, r * KEY_BLOCK + j, (r + 1) * KEY_BLOCK + j);
-                if (r < rows) s[r * KEY_BLOCK + j] = Vec.dot(qs, r * d, k.seg, krow, d);
+                for (; r + 1 < rows; r += 2) dot4x2(qs, r * d, (r + 1) * d, k.seg, krow, stride, d, s, r * KEY_BLOCK + j, (r + 1) * KEY_BLOCK + j, kq);
+                if (r < rows) {
+                    for (int t = 0; t < 4; t++) s[r * KEY_BLOCK + j + t * kq] = Vec.dot(qs, r * d, k.seg, krow + t * stride, d);
+                }
             }
+            for (int j = 4 * kq; j < kn; j++) {
+                long krow = k.at(b, kvh, kb + j);
+                for (int r = 0; r < rows; r++) s[r * KEY_BLOCK + j] = Vec.dot(qs, r * d, k.seg, krow, d);
+            }
+            masks(b, kvh, i0, nq, rows, kb, kn, s);
+        }
+
+        /** Causal and additive masks applied to a block of scores. */
+        private void masks(int b, int kvh, int i0, int nq, int rows, int kb, int kn, float[] s) {
             if (!causal && mask == null) return;
             for (int r = 0; r < rows; r++) {
                 int i = i0 + r % nq, h = kvh * group + r / nq;
@@ -211,18 +227,23 @@ final class Attention {
             }
         }
 
-        /** {@code o += P·V} for a block by rows of V, each loaded once per pair of query rows. */
+        /** {@code o += P·V} for a block by rows of V: query rows in pairs, four value rows per pass over o. */
         private void values(int b, int kvh, int rows, int kb, int kn, float[] s, float[] o) {
-            for (int j = 0; j < kn; j++) {
+            int kq = kn / 4;                      // value rows j, j+kq, j+2kq, j+3kq: four long streams
+            long stride = 4L * v.s2 * kq;
+            for (int j = 0; j < kq; j++) {
                 long vrow = v.at(b, kvh, kb + j);
                 int r = 0;
                 for (; r + 1 < rows; r += 2) {
-                    axpy2(s[r * KEY_BLOCK + j], s[(r + 1) * KEY_BLOCK + j], v.seg, vrow, o, r * dv, (r + 1) * dv, dv);
+                    values4x2(s, r * KEY_BLOCK + j, (r + 1) * KEY_BLOCK + j, kq, v.seg, vrow, stride, o, r * dv, (r + 1) * dv, dv);
                 }
                 if (r < rows) {
-                    float p = s[r * KEY_BLOCK + j];
-                    if (p != 0f) axpy(p, v.seg, vrow, o, r * dv, dv);
+                    for (int t = 0; t < 4; t++) axpy(s[r * KEY_BLOCK + j + t * kq], v.seg, vrow + t * stride, o, r * dv, dv);
                 }
+            }
+            for (int j = 4 * kq; j < kn; j++) {
+                long vrow = v.at(b, kvh, kb + j);
+                for (int r = 0; r < rows; r++) axpy(s[r * KEY_BLOCK + j], v.seg, vrow, o, r * dv, dv);
             }
         }
 
@@ -286,45 +307,76 @@ final class Attention {
         }
     }
 
-    /** {@code s[sa] = q[qa ..]·k[row ..]}, {@code s[sb] = q[qb ..]·k[row ..]} over n floats, each key vector loaded once. */
-    private static void dot2(float[] q, int qa, int qb, MemorySegment k, long row, int n, float[] s, int sa, int sb) {
-        FloatVector a0 = FloatVector.zero(Vec.F), a1 = a0, b0 = a0, b1 = a0;
+    /**
+     * Scores of query rows a, b (at {@code q[qa ..]}, {@code q[qb ..]}) against four key rows
+     * {@code stride} bytes apart from {@code row}: {@code s[sa + t·step]}, {@code s[sb + t·step]} for t = 0..3.
+     */
+    private static void dot4x2(float[] q, int qa, int qb, MemorySegment k, long row, long stride, int n, float[] s, int sa, int sb, int step) {
+        FloatVector a0 = FloatVector.zero(Vec.F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         int x = 0;
-        for (; x <= n - 2 * Vec.L; x += 2 * Vec.L) {
-            FloatVector k0 = Vec.load(k, row + 4L * x), k1 = Vec.load(k, row + 4L * (x + Vec.L));
-            a0 = FloatVector.fromArray(Vec.F, q, qa + x).fma(k0, a0);
-            b0 = FloatVector.fromArray(Vec.F, q, qb + x).fma(k0, b0);
-            a1 = FloatVector.fromArray(Vec.F, q, qa + x + Vec.L).fma(k1, a1);
-            b1 = FloatVector.fromArray(Vec.F, q, qb + x + Vec.L).fma(k1, b1);
-        }
         for (; x <= n - Vec.L; x += Vec.L) {
-            FloatVector k0 = Vec.load(k, row + 4L * x);
-            a0 = FloatVector.fromArray(Vec.F, q, qa + x).fma(k0, a0);
-            b0 = FloatVector.fromArray(Vec.F, q, qb + x).fma(k0, b0);
+            FloatVector xa = FloatVector.fromArray(Vec.F, q, qa + x), xb = FloatVector.fromArray(Vec.F, q, qb + x);
+            long at = row + 4L * x;
+            FloatVector k0 = Vec.load(k, at), k1 = Vec.load(k, at + stride), k2 = Vec.load(k, at + 2 * stride), k3 = Vec.load(k, at + 3 * stride);
+            a0 = xa.fma(k0, a0);
+            b0 = xb.fma(k0, b0);
+            a1 = xa.fma(k1, a1);
+            b1 = xb.fma(k1, b1);
+            a2 = xa.fma(k2, a2);
+            b2 = xb.fma(k2, b2);
+            a3 = xa.fma(k3, a3);
+            b3 = xb.fma(k3, b3);
         }
-        float ra = a0.add(a1).reduceLanes(VectorOperators.ADD), rb = b0.add(b1).reduceLanes(VectorOperators.ADD);
+        s[sa] = a0.reduceLanes(VectorOperators.ADD);
+        s[sa + step] = a1.reduceLanes(VectorOperators.ADD);
+        s[sa + 2 * step] = a2.reduceLanes(VectorOperators.ADD);
+        s[sa + 3 * step] = a3.reduceLanes(VectorOperators.ADD);
+        s[sb] = b0.reduceLanes(VectorOperators.ADD);
+        s[sb + step] = b1.reduceLanes(VectorOperators.ADD);
+        s[sb + 2 * step] = b2.reduceLanes(VectorOperators.ADD);
+        s[sb + 3 * step] = b3.reduceLanes(VectorOperators.ADD);
         for (; x < n; x++) {
-            float kx = k.get(Elements.F32, row + 4L * x);
-            ra += q[qa + x] * kx;
-            rb += q[qb + x] * kx;
+            for (int t = 0; t < 4; t++) {
+                float kx = k.get(Elements.F32, row + t * stride + 4L * x);
+                s[sa + t * step] += q[qa + x] * kx;
+                s[sb + t * step] += q[qb + x] * kx;
+            }
         }
-        s[sa] = ra;
-        s[sb] = rb;
     }
 
-    /** {@code o[oa ..] += pa·v[row ..]} and {@code o[ob ..] += pb·v[row ..]} over n floats, each value vector loaded once. */
-    private static void axpy2(float pa, float pb, MemorySegment v, long row, float[] o, int oa, int ob, int n) {
-        FloatVector va = FloatVector.broadcast(Vec.F, pa), vb = FloatVector.broadcast(Vec.F, pb);
+    /**
+     * {@code o[oa ..] += Σ_t s[sa + t·step]·v_t} and {@code o[ob ..] += Σ_t s[sb + t·step]·v_t} over four value
+     * rows {@code stride} bytes apart from {@code row}: each output vector is loaded and stored once
+     * per four keys.
+     */
+    private static void values4x2(float[] s, int sa, int sb, int step, MemorySegment v, long row, long stride, float[] o, int oa, int ob,
+                                  int n) {
+        FloatVector pa0 = FloatVector.broadcast(Vec.F, s[sa]), pa1 = FloatVector.broadcast(Vec.F, s[sa + step]);
+        FloatVector pa2 = FloatVector.broadcast(Vec.F, s[sa + 2 * step]), pa3 = FloatVector.broadcast(Vec.F, s[sa + 3 * step]);
+        FloatVector pb0 = FloatVector.broadcast(Vec.F, s[sb]), pb1 = FloatVector.broadcast(Vec.F, s[sb + step]);
+        FloatVector pb2 = FloatVector.broadcast(Vec.F, s[sb + 2 * step]), pb3 = FloatVector.broadcast(Vec.F, s[sb + 3 * step]);
         int x = 0;
         for (; x <= n - Vec.L; x += Vec.L) {
-            FloatVector vr = Vec.load(v, row + 4L * x);
-            vr.fma(va, FloatVector.fromArray(Vec.F, o, oa + x)).intoArray(o, oa + x);
-            vr.fma(vb, FloatVector.fromArray(Vec.F, o, ob + x)).intoArray(o, ob + x);
+            long at = row + 4L * x;
+            FloatVector v0 = Vec.load(v, at), v1 = Vec.load(v, at + stride), v2 = Vec.load(v, at + 2 * stride), v3 = Vec.load(v, at + 3 * stride);
+            FloatVector ya = FloatVector.fromArray(Vec.F, o, oa + x), yb = FloatVector.fromArray(Vec.F, o, ob + x);
+            ya = v0.fma(pa0, ya);
+            yb = v0.fma(pb0, yb);
+            ya = v1.fma(pa1, ya);
+            yb = v1.fma(pb1, yb);
+            ya = v2.fma(pa2, ya);
+            yb = v2.fma(pb2, yb);
+            ya = v3.fma(pa3, ya);
+            yb = v3.fma(pb3, yb);
+            ya.intoArray(o, oa + x);
+            yb.intoArray(o, ob + x);
         }
         for (; x < n; x++) {
-            float vx = v.get(Elements.F32, row + 4L * x);
-            o[oa + x] += pa * vx;
-            o[ob + x] += pb * vx;
+            for (int t = 0; t < 4; t++) {
+                float vx = v.get(Elements.F32, row + t * stride + 4L * x);
+                o[oa + x] += s[sa + t * step] * vx;
+                o[ob + x] += s[sb + t * step] * vx;
+            }
         }
     }
 
