@@ -137,10 +137,10 @@ final class TextDecoder {
     }
 
     private Tensor layer(Backend b, Layer l, KvCache cache, Tensor h, int len, int offset) {
-        Tensor y = l.inputNorm().apply(h);
-        Tensor q = heads(b, l.qNorm().apply(b.reshape(l.q().apply(y), len, config.heads(), config.headDim())));
-        Tensor k = heads(b, l.kNorm().apply(b.reshape(l.k().apply(y), len, config.kvHeads(), config.headDim())));
-        Tensor v = heads(b, b.reshape(l.v().apply(y), len, config.kvHeads(), config.headDim()));
+        Tensor[] qkv = Linear.applyAll(l.inputNorm().apply(h), l.q(), l.k(), l.v());
+        Tensor q = heads(b, l.qNorm().apply(b.reshape(qkv[0], len, config.heads(), config.headDim())));
+        Tensor k = heads(b, l.kNorm().apply(b.reshape(qkv[1], len, config.kvHeads(), config.headDim())));
+        Tensor v = heads(b, b.reshape(qkv[2], len, config.kvHeads(), config.headDim()));
         q = b.rope(q, config.headDim(), false, config.ropeTheta(), 1f, offset);
         k = b.rope(k, config.headDim(), false, config.ropeTheta(), 1f, offset);
         cache.append(k, v);
