@@ -47,6 +47,20 @@ class QuantizedPathsTest {
     }
 
     @Test
+    void theGemmAcrossSeveralRowBlocksAndPartialPanels() {
+        Random r = new Random(43);
+        int m = Gemm.MC + 7, in = 5 * 64, out = 2 * Gemm.NR + 5;   // two M blocks, K = 2.5 blocks, a partial last panel
+        try (CpuBackend be = new CpuBackend(3); Scope s = Scope.open()) {
+            MlxQuantizer.Quantized q = MlxQuantizer.quantize(KernelContract.gauss(r, out * in), out, in, 64, 8, DType.BF16);
+            RefOps.Arr dense = RefOps.dequantize(q.packed(), q.scales(), q.biases(), out, in, 8, 64);
+            float[] x = KernelContract.gauss(r, m * in);
+            RefOps.Arr want = RefOps.matmul(RefOps.of(x, m, in), RefOps.transpose2(dense), null);
+            Tensor got = be.quantizedMatmul(be.fromArray(x, m, in), weight(be, q));
+            KernelContract.assertWithinBound(want.data(), be.toFloatArray(got), bound(q, dense, x, m), 2e-6, m + " rows through the GEMM");
+        }
+    }
+
+    @Test
     void weightsSharingAnInputGiveTheSameResultsTogetherAsAlone() {
         Random r = new Random(42);
         int in = 5 * 64;
