@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorOperators;
 final class Attention {
 
     private static final int KEY_BLOCK = 512;
-    private static final int MAX_ROWS = 32;
+    private static final int MAX_ROWS = 64;
     private static final int MIN_KEYS_PER_SPLIT = 256;
     /** From this many query rows per task, Q·Kᵀ and P·V run as small GEMMs instead of dot products. */
     private static final int GEMM_ROWS = 8;
