@@ -145,6 +145,18 @@ public interface Backend extends AutoCloseable {
      */
     Tensor quantizedMatmul(Tensor x, QuantizedWeight w);
 
+    /**
+     * {@code x · dequantize(w_i)ᵀ} for several weights that read the same input (the q/k/v or
+     * gate/up projections of a layer): the same results as {@link #quantizedMatmul} on each, which
+     * is what this default does. A backend may compute them in one pass (the CPU backend splits one
+     * decode step's rows over its threads once instead of once per weight).
+     */
+    default Tensor[] quantizedMatmuls(Tensor x, QuantizedWeight... ws) {
+        Tensor[] out = new Tensor[ws.length];
+        for (int i = 0; i < ws.length; i++) out[i] = quantizedMatmul(x, ws[i]);
+        return out;
+    }
+
     /** The f32 matrix {@code [out, in]} a quantized weight stands for (or selected rows of it, for embeddings). */
     Tensor dequantize(QuantizedWeight w);
 

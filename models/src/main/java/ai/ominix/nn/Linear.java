@@ -14,6 +14,23 @@ public sealed interface Linear permits Linear.Dense, Linear.Quantized {
 
     Tensor apply(Tensor x);
 
+    /**
+     * {@code layers[i].apply(x)} for each layer; quantized layers without bias go to the backend
+     * together ({@link ai.ominix.kernel.Backend#quantizedMatmuls}), which may run them as one pass.
+     */
+    static Tensor[] applyAll(Tensor x, Linear... layers) {
+        QuantizedWeight[] ws = new QuantizedWeight[layers.length];
+        for (int i = 0; i < layers.length; i++) {
+            if (!(layers[i] instanceof Quantized q) || q.bias() != null) {
+                Tensor[] out = new Tensor[layers.length];
+                for (int j = 0; j < layers.length; j++) out[j] = layers[j].apply(x);
+                return out;
+            }
+            ws[i] = q.weight();
+        }
+        return x.backend().quantizedMatmuls(x, ws);
+    }
+
     int inFeatures();
 
     int outFeatures();

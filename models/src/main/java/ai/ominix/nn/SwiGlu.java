@@ -16,6 +16,7 @@ public record SwiGlu(Linear gate, Linear up, Linear down) {
 
     public Tensor apply(Tensor x) {
         Backend b = x.backend();
-        return down.apply(b.multiply(b.silu(gate.apply(x)), up.apply(x)));
+        Tensor[] gu = Linear.applyAll(x, gate, up);
+        return down.apply(b.multiply(b.silu(gu[0]), gu[1]));
     }
 }

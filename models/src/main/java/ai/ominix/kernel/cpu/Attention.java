@@ -20,8 +20,8 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class Attention {
 
-    private static final int KEY_BLOCK = 128;
-    private static final int MAX_ROWS = 32;
+    private static final int KEY_BLOCK = 512;
+    private static final int MAX_ROWS = 64;
     private static final int MIN_KEYS_PER_SPLIT = 256;
     /** From this many query rows per task, Q·Kᵀ and P·V run as small GEMMs instead of dot products. */
     private static final int GEMM_ROWS = 8;
@@ -139,13 +139,7 @@ final class Attention {
                 if (gemm) {
                     valuesGemm(b, kvh, rows, kb, kn, s, o);
                 } else {
-                    for (int j = 0; j < kn; j++) {
-                        long vrow = v.at(b, kvh, kb + j);
-                        for (int r = 0; r < rows; r++) {
-                            float p = s[r * KEY_BLOCK + j];
-                            if (p != 0f) axpy(p, v.seg, vrow, o, r * dv, dv);
-                        }
-                    }
+                    values(b, kvh, rows, kb, kn, s, o);
                 }
             }
             if (splits == 1) {
@@ -194,24 +188,62 @@ final class Attention {
             for (; x < n; x++) o[x] += t[x];
         }
 
+        /**
+         * Scores of a block by dot products: query rows in pairs and keys in fours, so each key
+         * vector is loaded once per pair and each query vector once per four keys.
+         */
         private void scores(int b, int kvh, int i0, int nq, int rows, int kb, int kn, float[] qs, float[] s) {
-            for (int j = 0; j < kn; j++) {
-                int key = kb + j;
-                long krow = k.at(b, kvh, key);
-                for (int r = 0; r < rows; r++) {
-                    int i = i0 + r % nq;
-                    float x;
-                    if (causal && key > lk - lq + i) {
-                        x = Float.NEGATIVE_INFINITY;
-                    } else {
-                        x = Vec.dot(qs, r * d, k.seg, krow, d);
-                        if (mask != null) {
-                            int h = kvh * group + r / nq;
-                            x += mask.seg.getAtIndex(Elements.F32, mask.offset + b * mask.s0 + h * mask.s1 + i * mask.s2 + key * maskJ);
-                        }
-                    }
-                    s[r * KEY_BLOCK + j] = x;
+            int kq = kn / 4;                      // keys j, j+kq, j+2kq, j+3kq: four long streams (see LaneRows)
+            long stride = 4L * k.s2 * kq;
+            for (int j = 0; j < kq; j++) {
+                long krow = k.at(b, kvh, kb + j);
+                int r = 0;
+                for (; r + 1 < rows; r += 2) dot4x2(qs, r * d, (r + 1) * d, k.seg, krow, stride, d, s, r * KEY_BLOCK + j, (r + 1) * KEY_BLOCK + j, kq);
+                if (r < rows) {
+                    for (int t = 0; t < 4; t++) s[r * KEY_BLOCK + j + t * kq] = Vec.dot(qs, r * d, k.seg, krow + t * stride, d);
                 }
+            }
+            for (int j = 4 * kq; j < kn; j++) {
+                long krow = k.at(b, kvh, kb + j);
+                for (int r = 0; r < rows; r++) s[r * KEY_BLOCK + j] = Vec.dot(qs, r * d, k.seg, krow, d);
+            }
+            masks(b, kvh, i0, nq, rows, kb, kn, s);
+        }
+
+        /** Causal and additive masks applied to a block of scores. */
+        private void masks(int b, int kvh, int i0, int nq, int rows, int kb, int kn, float[] s) {
+            if (!causal && mask == null) return;
+            for (int r = 0; r < rows; r++) {
+                int i = i0 + r % nq, h = kvh * group + r / nq;
+                for (int j = 0; j < kn; j++) {
+                    int key = kb + j;
+                    if (causal && key > lk - lq + i) {
+                        s[r * KEY_BLOCK + j] = Float.NEGATIVE_INFINITY;
+                    } else if (mask != null) {
+                        s[r * KEY_BLOCK + j] += mask.seg.getAtIndex(Elements.F32,
+                                mask.offset + b * mask.s0 + h * mask.s1 + i * mask.s2 + key * maskJ);
+                    }
+                }
+            }
+        }
+
+        /** {@code o += P·V} for a block by rows of V: query rows in pairs, four value rows per pass over o. */
+        private void values(int b, int kvh, int rows, int kb, int kn, float[] s, float[] o) {
+            int kq = kn / 4;                      // value rows j, j+kq, j+2kq, j+3kq: four long streams
+            long stride = 4L * v.s2 * kq;
+            for (int j = 0; j < kq; j++) {
+                long vrow = v.at(b, kvh, kb + j);
+                int r = 0;
+                for (; r + 1 < rows; r += 2) {
+                    values4x2(s, r * KEY_BLOCK + j, (r + 1) * KEY_BLOCK + j, kq, v.seg, vrow, stride, o, r * dv, (r + 1) * dv, dv);
+                }
+                if (r < rows) {
+                    for (int t = 0; t < 4; t++) axpy(s[r * KEY_BLOCK + j + t * kq], v.seg, vrow + t * stride, o, r * dv, dv);
+                }
+            }
+            for (int j = 4 * kq; j < kn; j++) {
+                long vrow = v.at(b, kvh, kb + j);
+                for (int r = 0; r < rows; r++) axpy(s[r * KEY_BLOCK + j], v.seg, vrow, o, r * dv, dv);
             }
         }
 
@@ -271,6 +303,79 @@ final class Attention {
                 }
                 float inv = l > 0 ? 1f / l : 0f;
                 for (int x = 0; x < dv; x++) out.set(Elements.F32, dst + 4L * x, acc[x] * inv);
+            }
+        }
+    }
+
+    /**
+     * Scores of query rows a, b (at {@code q[qa ..]}, {@code q[qb ..]}) against four key rows
+     * {@code stride} bytes apart from {@code row}: {@code s[sa + t·step]}, {@code s[sb + t·step]} for t = 0..3.
+     */
+    private static void dot4x2(float[] q, int qa, int qb, MemorySegment k, long row, long stride, int n, float[] s, int sa, int sb, int step) {
+        FloatVector a0 = FloatVector.zero(Vec.F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int x = 0;
+        for (; x <= n - Vec.L; x += Vec.L) {
+            FloatVector xa = FloatVector.fromArray(Vec.F, q, qa + x), xb = FloatVector.fromArray(Vec.F, q, qb + x);
+            long at = row + 4L * x;
+            FloatVector k0 = Vec.load(k, at), k1 = Vec.load(k, at + stride), k2 = Vec.load(k, at + 2 * stride), k3 = Vec.load(k, at + 3 * stride);
+            a0 = xa.fma(k0, a0);
+            b0 = xb.fma(k0, b0);
+            a1 = xa.fma(k1, a1);
+            b1 = xb.fma(k1, b1);
+            a2 = xa.fma(k2, a2);
+            b2 = xb.fma(k2, b2);
+            a3 = xa.fma(k3, a3);
+            b3 = xb.fma(k3, b3);
+        }
+        s[sa] = a0.reduceLanes(VectorOperators.ADD);
+        s[sa + step] = a1.reduceLanes(VectorOperators.ADD);
+        s[sa + 2 * step] = a2.reduceLanes(VectorOperators.ADD);
+        s[sa + 3 * step] = a3.reduceLanes(VectorOperators.ADD);
+        s[sb] = b0.reduceLanes(VectorOperators.ADD);
+        s[sb + step] = b1.reduceLanes(VectorOperators.ADD);
+        s[sb + 2 * step] = b2.reduceLanes(VectorOperators.ADD);
+        s[sb + 3 * step] = b3.reduceLanes(VectorOperators.ADD);
+        for (; x < n; x++) {
+            for (int t = 0; t < 4; t++) {
+                float kx = k.get(Elements.F32, row + t * stride + 4L * x);
+                s[sa + t * step] += q[qa + x] * kx;
+                s[sb + t * step] += q[qb + x] * kx;
+            }
+        }
+    }
+
+    /**
+     * {@code o[oa ..] += Σ_t s[sa + t·step]·v_t} and {@code o[ob ..] += Σ_t s[sb + t·step]·v_t} over four value
+     * rows {@code stride} bytes apart from {@code row}: each output vector is loaded and stored once
+     * per four keys.
+     */
+    private static void values4x2(float[] s, int sa, int sb, int step, MemorySegment v, long row, long stride, float[] o, int oa, int ob,
+                                  int n) {
+        FloatVector pa0 = FloatVector.broadcast(Vec.F, s[sa]), pa1 = FloatVector.broadcast(Vec.F, s[sa + step]);
+        FloatVector pa2 = FloatVector.broadcast(Vec.F, s[sa + 2 * step]), pa3 = FloatVector.broadcast(Vec.F, s[sa + 3 * step]);
+        FloatVector pb0 = FloatVector.broadcast(Vec.F, s[sb]), pb1 = FloatVector.broadcast(Vec.F, s[sb + step]);
+        FloatVector pb2 = FloatVector.broadcast(Vec.F, s[sb + 2 * step]), pb3 = FloatVector.broadcast(Vec.F, s[sb + 3 * step]);
+        int x = 0;
+        for (; x <= n - Vec.L; x += Vec.L) {
+            long at = row + 4L * x;
+            FloatVector v0 = Vec.load(v, at), v1 = Vec.load(v, at + stride), v2 = Vec.load(v, at + 2 * stride), v3 = Vec.load(v, at + 3 * stride);
+            FloatVector ya = FloatVector.fromArray(Vec.F, o, oa + x), yb = FloatVector.fromArray(Vec.F, o, ob + x);
+            ya = v0.fma(pa0, ya);
+            yb = v0.fma(pb0, yb);
+            ya = v1.fma(pa1, ya);
+            yb = v1.fma(pb1, yb);
+            ya = v2.fma(pa2, ya);
+            yb = v2.fma(pb2, yb);
+            ya = v3.fma(pa3, ya);
+            yb = v3.fma(pb3, yb);
+            ya.intoArray(o, oa + x);
+            yb.intoArray(o, ob + x);
+        }
+        for (; x < n; x++) {
+            for (int t = 0; t < 4; t++) {
+                float vx = v.get(Elements.F32, row + t * stride + 4L * x);
+                o[oa + x] += s[sa + t * step] * vx;
+                o[ob + x] += s[sb + t * step] * vx;
             }
         }
     }

@@ -42,7 +42,7 @@ final class Conv {
         CpuTensor out = be.allocate(DType.F32, twoD ? new int[] {n, oh, ow, cout} : new int[] {n, ow, cout});
         try (CpuTensor wc = ShapeOps.contiguous(w); F32Data xd = F32Data.of(x); F32Data bd = bias == null ? null : F32Data.of(bias)) {
             RowMatrix rows = new DenseRows(wc.segment(), wc.byteOffset(), wc.dtype, cout, k);
-            Gemm.ASource patches = (i0, mc, k0, kc, dst) -> {
+            Gemm.ASource patches = (i0, mc, k0, kc, dst, off) -> {
                 float[] row = Scratch.ROW.get(kc);
                 int slivers = (mc + Gemm.MR - 1) / Gemm.MR;
                 for (int sl = 0; sl < slivers; sl++) {
@@ -53,7 +53,7 @@ final class Conv {
                         } else {
                             java.util.Arrays.fill(row, 0, kc, 0f);
                         }
-                        for (int kk = 0, o = sl * kc * Gemm.MR + r; kk < kc; kk++, o += Gemm.MR) dst[o] = row[kk];
+                        for (int kk = 0, o = off + sl * kc * Gemm.MR + r; kk < kc; kk++, o += Gemm.MR) dst[o] = row[kk];
                     }
                 }
             };

@@ -305,6 +305,24 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Tensor[] quantizedMatmuls(Tensor x, QuantizedWeight... ws) {
+        Linear.Weight[] lw = new Linear.Weight[ws.length];
+        try {
+            RowMatrix[] ms = new RowMatrix[ws.length];
+            for (int i = 0; i < ws.length; i++) {
+                lw[i] = Linear.quantized(this, ws[i]);
+                ms[i] = lw[i].m();
+            }
+            CpuTensor[] out = Linear.linearMany(this, cpu(x), ms);
+            Tensor[] tracked = new Tensor[out.length];
+            for (int i = 0; i < out.length; i++) tracked[i] = track(out[i]);
+            return tracked;
+        } finally {
+            for (Linear.Weight w : lw) if (w != null) w.close();
+        }
+    }
+
+    @Override
     public Tensor dequantize(QuantizedWeight w) {
         return track(Linear.dequantize(this, w));
     }

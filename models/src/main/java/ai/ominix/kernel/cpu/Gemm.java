@@ -20,9 +20,9 @@ final class Gemm {
     /** M block: the packed A block (MC × KC floats, 240 KiB) stays in L2; prefill-sized M is one block, so B is packed once. */
     static final int MC = 80 * MR;
 
-    /** Packs rows {@code [i0, i0+mc)} × columns {@code [k0, k0+kc)} of A into {@code dst[sliver][k][MR]}, zero rows past M. */
+    /** Packs rows {@code [i0, i0+mc)} × columns {@code [k0, k0+kc)} of A into {@code dst[off + sliver·kc·MR + k·MR + r]}, zero rows past M. */
     interface ASource {
-        void packA(int i0, int mc, int k0, int kc, float[] dst);
+        void packA(int i0, int mc, int k0, int kc, float[] dst, int off);
     }
 
     /** Packs {@code B[n0 .. n0+nc, k0 .. k0+kc)ᵀ} into {@code dst[k][NR]}, zero columns from {@code nc} on. */
@@ -43,12 +43,15 @@ final class Gemm {
         int panels = (n + NR - 1) / NR;
         int threads = pool == null ? 1 : pool.threads();
         int nGroups = Math.min(panels, Math.max(1, (threads * 4 + mBlocks - 1) / mBlocks));
+        // Several tasks share each M block: pack A once for all of them (it was packed once per task,
+        // 7-10 % of a prefill GEMM's time) into one array laid out block by block.
+        float[] shared = nGroups > 1 ? packAll(pool, m, k, a) : null;
         KernelPool.Body tasks = (lo, hi) -> {
             for (int t = lo; t < hi; t++) {
                 int mb = t / nGroups, ng = t % nGroups;
                 int i0 = mb * MC, mc = Math.min(MC, m - i0);
                 int p0 = (int) ((long) panels * ng / nGroups), p1 = (int) ((long) panels * (ng + 1) / nGroups);
-                block(m, n, k, a, b, c, cByte, ldc, i0, mc, p0, p1);
+                block(n, k, a, shared, b, c, cByte, ldc, i0, mc, p0, p1);
             }
         };
         if (pool == null) {
@@ -58,21 +61,45 @@ final class Gemm {
         }
     }
 
-    private static void block(int m, int n, int k, ASource a, BSource b, MemorySegment c, long cByte, long ldc,
+    /** Where block (i0, k0)'s packed slivers start in {@link #packAll}'s array. */
+    private static int sharedOffset(int i0, int mc, int k, int k0) {
+        return i0 * k + (mc + MR - 1) / MR * MR * k0;   // MC is a multiple of MR, so earlier blocks fill i0·k floats
+    }
+
+    private static float[] packAll(KernelPool pool, int m, int k, ASource a) {
+        int mBlocks = (m + MC - 1) / MC, kBlocks = (k + KC - 1) / KC;
+        float[] all = Scratch.A_SHARED.get(((m + MR - 1) / MR * MR) * k);
+        KernelPool.Body pack = (lo, hi) -> {
+            for (int t = lo; t < hi; t++) {
+                int i0 = t / kBlocks * MC, mc = Math.min(MC, m - i0), k0 = t % kBlocks * KC;
+                a.packA(i0, mc, k0, Math.min(KC, k - k0), all, sharedOffset(i0, mc, k, k0));
+            }
+        };
+        if (pool == null) pack.run(0, mBlocks * kBlocks);
+        else pool.parallelFor(mBlocks * kBlocks, 1, pack);
+        return all;
+    }
+
+    private static void block(int n, int k, ASource a, float[] shared, BSource b, MemorySegment c, long cByte, long ldc,
                               int i0, int mc, int p0, int p1) {
         int slivers = (mc + MR - 1) / MR;
-        float[] ap = Scratch.A_PACK.get(slivers * MR * KC);
+        float[] ap = shared != null ? shared : Scratch.A_PACK.get(slivers * MR * KC);
         float[] bp = Scratch.B_PACK.get(KC * NR);
         float[] tile = Scratch.TILE.get(MR * NR);
         for (int k0 = 0; k0 < k; k0 += KC) {
             int kc = Math.min(KC, k - k0);
-            a.packA(i0, mc, k0, kc, ap);
+            int aOff = 0;
+            if (shared != null) {
+                aOff = sharedOffset(i0, mc, k, k0);
+            } else {
+                a.packA(i0, mc, k0, kc, ap, 0);
+            }
             for (int p = p0; p < p1; p++) {
                 int n0 = p * NR, nc = Math.min(NR, n - n0);
                 b.packB(n0, nc, k0, kc, bp);
                 for (int s = 0; s < slivers; s++) {
                     int row = i0 + s * MR;
-                    kernel(ap, s * kc * MR, bp, kc, tile);
+                    kernel(ap, aOff + s * kc * MR, bp, kc, tile);
                     flush(tile, c, cByte + 4L * (row * ldc + n0), 4L * ldc, Math.min(MR, i0 + mc - row), nc, k0 > 0);
                 }
             }
@@ -149,11 +176,11 @@ final class Gemm {
 
     /** A as a row-major f32 matrix in a segment (element {@code (i, k)} at byte {@code base + 4·(i·lda + k)}). */
     static ASource denseA(MemorySegment s, long base, long lda, int m) {
-        return (i0, mc, k0, kc, dst) -> {
+        return (i0, mc, k0, kc, dst, off) -> {
             float[] row = Scratch.ROW.get(kc);
             int slivers = (mc + MR - 1) / MR;
             for (int sl = 0; sl < slivers; sl++) {
-                int out = sl * kc * MR;
+                int out = off + sl * kc * MR;
                 for (int r = 0; r < MR; r++) {
                     int i = i0 + sl * MR + r;
                     if (i < i0 + mc && i < m) {
@@ -169,10 +196,10 @@ final class Gemm {
 
     /** A as a row-major f32 matrix on the heap (element {@code (i, k)} at {@code a[off + i·lda + k]}). */
     static ASource heapA(float[] a, int off, int lda, int m) {
-        return (i0, mc, k0, kc, dst) -> {
+        return (i0, mc, k0, kc, dst, dstOff) -> {
             int slivers = (mc + MR - 1) / MR;
             for (int sl = 0; sl < slivers; sl++) {
-                int out = sl * kc * MR;
+                int out = dstOff + sl * kc * MR;
                 for (int r = 0; r < MR; r++) {
                     int i = i0 + sl * MR + r;
                     if (i < i0 + mc && i < m) {

@@ -70,6 +70,11 @@ abstract class LaneRows extends QuantRows {
         return px;
     }
 
+    @Override
+    final Object preparedKey() {
+        return java.util.List.of(bits, group);
+    }
+
     /** Floats per prepared activation row: the permuted row, its group sums, zeros up to a whole vector. */
     final int preparedStride() {
         return cols + (groups + Vec.L - 1) / Vec.L * Vec.L;

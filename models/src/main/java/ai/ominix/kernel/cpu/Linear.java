@@ -95,16 +95,8 @@ final class Linear {
         try (F32Data xd = F32Data.of(x); F32Data bd = bias == null ? null : F32Data.of(bias)) {
             MemorySegment os = out.segment();
             long ob = out.byteOffset();
-            if (m > 1 && m <= FEW_ROWS && w instanceof LaneRows lanes) {
-                int ps = lanes.preparedStride();
-                float[] xv = Scratch.VECTOR_X.get(k);
-                float[] px = Scratch.FEW_X.get((int) m * ps);
-                for (int r = 0; r < m; r++) {
-                    Vec.toArray(xd.seg, xd.at((long) r * k), xv, 0, k);
-                    lanes.prepareInto(xv, 0, px, r * ps);
-                }
-                int rows = (int) m, grain = Math.max(1, (1 << 13) / Math.max(1, k));
-                be.kernels().parallelFor(n, grain, (lo, hi) -> lanes.matmulFew(px, rows, os, ob, 4L * n, lo, hi));
+            if (rowParallel(m, w)) {
+                rowPass(be, xd, (int) m, k, new RowMatrix[] {w}, new CpuTensor[] {out});
             } else if (m <= MATVEC_ROWS) {
                 float[] xv = Scratch.VECTOR_X.get(k);
                 int grain = Math.max(1, (1 << 15) / Math.max(1, k));
@@ -123,6 +115,90 @@ final class Linear {
             throw e;
         }
         return out;
+    }
+
+    /**
+     * {@code x · W_iᵀ} for weights that share the input: one parallel pass over all their rows when
+     * each can take its rows alone ({@link #rowParallel}), else {@link #linear} on each.
+     */
+    static CpuTensor[] linearMany(CpuBackend be, CpuTensor x, RowMatrix[] ws) {
+        CpuTensor[] outs = new CpuTensor[ws.length];
+        int k = x.shape.length == 0 ? 1 : x.shape[x.shape.length - 1];
+        long m = x.elementCount() / Math.max(1, k);
+        boolean together = ws.length > 1 && x.shape.length > 0;
+        for (RowMatrix w : ws) together &= w.cols == k && rowParallel(m, w);
+        try {
+            if (!together) {
+                for (int i = 0; i < ws.length; i++) outs[i] = linear(be, x, ws[i], null);
+                return outs;
+            }
+            for (int i = 0; i < ws.length; i++) {
+                int[] shape = x.shape.clone();
+                shape[shape.length - 1] = ws[i].rows;
+                outs[i] = be.allocate(DType.F32, shape);
+            }
+            try (F32Data xd = F32Data.of(x)) {
+                rowPass(be, xd, (int) m, k, ws, outs);
+            }
+            return outs;
+        } catch (RuntimeException e) {
+            for (CpuTensor o : outs) if (o != null) o.close();
+            throw e;
+        }
+    }
+
+    /** Whether {@code m} activation rows through {@code w} split over output rows: a matvec, or the few-rows kernel. */
+    private static boolean rowParallel(long m, RowMatrix w) {
+        return m == 1 || m <= FEW_ROWS && w instanceof LaneRows;
+    }
+
+    /**
+     * {@code outs[i] = x · ws[i]ᵀ} ({@code m} rows, all {@link #rowParallel}) as one parallel loop over
+     * the weights' concatenated output rows: one wake-up and one wait for all of them. Weights whose
+     * kernels read x in the same prepared form share one preparation.
+     */
+    private static void rowPass(CpuBackend be, F32Data xd, int m, int k, RowMatrix[] ws, CpuTensor[] outs) {
+        float[][] px = new float[ws.length][];
+        int[] first = new int[ws.length + 1];
+        for (int i = 0; i < ws.length; i++) {
+            first[i + 1] = first[i] + ws[i].rows;
+            for (int j = 0; j < i && px[i] == null; j++) {
+                if (ws[j].preparedKey().equals(ws[i].preparedKey())) px[i] = px[j];
+            }
+            if (px[i] == null) px[i] = prepare(ws[i], xd, m, k, i == 0);
+        }
+        int grain = Math.max(1, (m == 1 ? 1 << 15 : 1 << 13) / Math.max(1, k));
+        be.kernels().parallelFor(first[ws.length], grain, (lo, hi) -> {
+            for (int i = 0; i < ws.length; i++) {
+                int a = Math.max(lo, first[i]) - first[i], b = Math.min(hi, first[i + 1]) - first[i];
+                if (a >= b) continue;
+                RowMatrix w = ws[i];
+                MemorySegment os = outs[i].segment();
+                long ob = outs[i].byteOffset();
+                if (m == 1) {
+                    w.matvec(px[i], os, ob, a, b);
+                } else {
+                    ((LaneRows) w).matmulFew(px[i], m, os, ob, 4L * w.rows, a, b);
+                }
+            }
+        });
+    }
+
+    /** The {@code m} rows of x in the form {@code w}'s kernel reads (in this thread's scratch when {@code scratch}). */
+    private static float[] prepare(RowMatrix w, F32Data xd, int m, int k, boolean scratch) {
+        float[] xv = Scratch.VECTOR_X.get(k);
+        if (w instanceof LaneRows lanes) {
+            int ps = lanes.preparedStride();
+            float[] px = scratch ? Scratch.FEW_X.get(m * ps) : new float[m * ps];
+            for (int r = 0; r < m; r++) {
+                Vec.toArray(xd.seg, xd.at((long) r * k), xv, 0, k);
+                lanes.prepareInto(xv, 0, px, r * ps);
+            }
+            return px;
+        }
+        Vec.toArray(xd.seg, xd.at(0), xv, 0, k);   // m == 1: the other formats read x as is
+        float[] px = w.prepare(xv);
+        return scratch && px != xv ? px : px.clone();
     }
 
     private static void addRows(MemorySegment s, long base, long m, int n, F32Data b) {

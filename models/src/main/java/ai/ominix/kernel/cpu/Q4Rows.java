@@ -2,10 +2,14 @@ package ai.ominix.kernel.cpu;
 
 import ai.ominix.kernel.DType;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * 4-bit MLX rows: eight values per 32-bit word (value 2k in the low nibble of byte k). The matvec
@@ -61,8 +65,37 @@ final class Q4Rows extends LaneRows {
         return (FloatVector) v.lanewise(VectorOperators.LSHR, shift).and(0xF).convert(VectorOperators.I2F, 0);
     }
 
+    /** A vector of packed bytes for {@link #decodeRow}: one byte per int lane of the preferred shape (none below 8 lanes). */
+    private static final VectorSpecies<Byte> BYTES = Vec.L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(Vec.L * 8)) : null;
+
+    /**
+     * Row values in natural order for the GEMM's panels. Vector form: L bytes widen to L int lanes;
+     * lane j becomes {@code lo_j | hi_j << 16}, which read as 2L shorts is exactly values 2j, 2j+1 in
+     * order, so two short→float conversions give the 2L values without a shuffle.
+     */
     @Override
     void decodeRow(int r, int k0, int n, float[] dst, int off) {
+        int step = 2 * Vec.L;
+        if (BYTES == null || k0 % step != 0 || n % step != 0 || group % step != 0) {
+            decodeScalar(r, k0, n, dst, off);
+            return;
+        }
+        float[] sb = Scratch.SCALES.get(2 * groups);
+        loadScales(r, k0 / group, (k0 + n + group - 1) / group, sb, 0);
+        long at = packedBase + r * rowBytes + k0 / 2;
+        MemorySegment w = packed;
+        int group = this.group, groups = this.groups;
+        for (int i = 0; i < n; i += step, at += Vec.L) {
+            int g = (k0 + i) / group;
+            float s = sb[g], bias = sb[groups + g];
+            IntVector b = (IntVector) ByteVector.fromMemorySegment(BYTES, w, at, Vec.LE).convertShape(VectorOperators.B2I, LaneRows.I, 0);
+            ShortVector pairs = b.and(0xF).or(b.lanewise(VectorOperators.LSHL, 12).and(0xF0000)).reinterpretAsShorts();
+            ((FloatVector) pairs.convertShape(VectorOperators.S2F, Vec.F, 0)).fma(s, bias).intoArray(dst, off + i);
+            ((FloatVector) pairs.convertShape(VectorOperators.S2F, Vec.F, 1)).fma(s, bias).intoArray(dst, off + i + Vec.L);
+        }
+    }
+
+    private void decodeScalar(int r, int k0, int n, float[] dst, int off) {
         if ((k0 & 1) != 0 || (n & 1) != 0) {
             super.decodeRow(r, k0, n, dst, off);
             return;

@@ -26,6 +26,11 @@ abstract class RowMatrix implements Gemm.BSource {
         return x;
     }
 
+    /** Equal for two weights of the same width whose {@link #prepare} gives the same array (so it can be shared). */
+    Object preparedKey() {
+        return RowMatrix.class;
+    }
+
     /** {@code y[r] = Σ_k x[k]·W[r, k]} for {@code r ∈ [r0, r1)}, written as f32 at {@code yByte + 4r}. */
     abstract void matvec(float[] prepared, MemorySegment y, long yByte, int r0, int r1);
 

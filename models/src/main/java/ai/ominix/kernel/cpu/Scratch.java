@@ -6,7 +6,7 @@ package ai.ominix.kernel.cpu;
  * several at once (e.g. a packed A block and a packed B panel).
  */
 enum Scratch {
-    A_PACK, B_PACK, TILE, VECTOR_X, VECTOR_X2, FEW_X, ROW, SCALES, ATTN_Q, ATTN_S, ATTN_O, ATTN_T, ATTN_STATS, TABLE;
+    A_PACK, A_SHARED, B_PACK, TILE, VECTOR_X, VECTOR_X2, FEW_X, ROW, SCALES, ATTN_Q, ATTN_S, ATTN_O, ATTN_T, ATTN_STATS, TABLE;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[values().length][]);
 

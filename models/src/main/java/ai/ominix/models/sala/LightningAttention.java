@@ -47,16 +47,17 @@ final class LightningAttention {
     Tensor forward(Tensor n, LightningState state, int start) {
         Backend b = n.backend();
         int length = n.dim(0);
-        Tensor q = heads(qNorm.apply(b.reshape(qProj.apply(n), length, heads, headDim)), start);
-        Tensor k = heads(kNorm.apply(b.reshape(kProj.apply(n), length, kvHeads, headDim)), start);
-        Tensor v = b.transpose(b.reshape(vProj.apply(n), length, kvHeads, headDim), 1, 0, 2);
+        Tensor[] proj = Linear.applyAll(n, qProj, kProj, vProj, zProj);
+        Tensor q = heads(qNorm.apply(b.reshape(proj[0], length, heads, headDim)), start);
+        Tensor k = heads(kNorm.apply(b.reshape(proj[1], length, kvHeads, headDim)), start);
+        Tensor v = b.transpose(b.reshape(proj[2], length, kvHeads, headDim), 1, 0, 2);
         if (kvHeads < heads) {
             k = b.repeat(k, heads / kvHeads, 0);
             v = b.repeat(v, heads / kvHeads, 0);
         }
         Tensor o = length == 1 ? recurrence.recurrent(q, k, v, state) : recurrence.chunked(q, k, v, state);
         o = b.reshape(b.transpose(o, 1, 0, 2), length, heads * headDim);             // head-major concat
-        o = b.multiply(oNorm.apply(o), b.sigmoid(zProj.apply(n)));
+        o = b.multiply(oNorm.apply(o), b.sigmoid(proj[3]));
         return oProj.apply(o);
     }
 

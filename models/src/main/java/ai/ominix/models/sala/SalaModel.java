@@ -150,7 +150,13 @@ public final class SalaModel implements AutoCloseable {
         Tensor logits;
         try (Scope step = Scope.open()) {
             Tensor x = b.scale(embedding.lookup(b.fromArray(tokens, tokens.length)), config.scaleEmb());
-            for (int i = 0; i < layers.length; i++) x = layers[i].forward(x, state.layer(i), start, sparseMode);
+            for (int i = 0; i < layers.length; i++) {
+                // a layer's intermediates die with it ([T, 16384] f32 each for the MLP), so the next
+                // layer reuses their pooled memory instead of the prompt holding all 32 layers' worth
+                try (Scope layer = Scope.open()) {
+                    x = layer.keep(layers[i].forward(x, state.layer(i), start, sparseMode));
+                }
+            }
             Tensor last = b.slice(x, 0, tokens.length - 1, tokens.length);
             Tensor h = b.scale(finalNorm.apply(last), 1f / config.logitDivisor());
             logits = b.reshape(lmHead == null ? embedding.asLinear(h) : lmHead.apply(h), -1);

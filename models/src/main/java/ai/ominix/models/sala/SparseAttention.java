@@ -53,9 +53,10 @@ final class SparseAttention {
     Tensor forward(Tensor n, SparseCache cache, int start, boolean sparseMode) {
         Backend b = n.backend();
         int length = n.dim(0);
-        Tensor q = b.reshape(b.transpose(b.reshape(qProj.apply(n), length, heads, dim), 1, 0, 2), 1, heads, length, dim);
-        Tensor k = b.reshape(b.transpose(b.reshape(kProj.apply(n), length, groups, dim), 1, 0, 2), 1, groups, length, dim);
-        Tensor v = b.reshape(b.transpose(b.reshape(vProj.apply(n), length, groups, dim), 1, 0, 2), 1, groups, length, dim);
+        Tensor[] proj = Linear.applyAll(n, qProj, kProj, vProj, oGate);
+        Tensor q = b.reshape(b.transpose(b.reshape(proj[0], length, heads, dim), 1, 0, 2), 1, heads, length, dim);
+        Tensor k = b.reshape(b.transpose(b.reshape(proj[1], length, groups, dim), 1, 0, 2), 1, groups, length, dim);
+        Tensor v = b.reshape(b.transpose(b.reshape(proj[2], length, groups, dim), 1, 0, 2), 1, groups, length, dim);
         cache.kv.append(k, v);
         Tensor keys = cache.kv.keys();
         Tensor values = cache.kv.values();
@@ -63,7 +64,7 @@ final class SparseAttention {
                 ? selectedBlocks(q, keys, values, cache, start)
                 : b.scaledDotProductAttention(q, keys, values, scale, length == 1 ? AttentionMask.none() : AttentionMask.causal());
         a = b.reshape(b.transpose(b.reshape(a, heads, length, dim), 1, 0, 2), length, heads * dim);
-        return oProj.apply(b.multiply(a, b.sigmoid(oGate.apply(n))));
+        return oProj.apply(b.multiply(a, b.sigmoid(proj[3])));
     }
 
     /** Block-sparse attention (§4.3 rule 7) for queries at {@code start..}, keys {@code [1, G, N, d]}. */

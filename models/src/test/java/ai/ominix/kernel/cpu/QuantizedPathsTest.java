@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * the few-rows kernel (2 ..< {@link Linear#FEW_ROWS}, in blocks of four activation rows with a
  * partial last block), the packed GEMM past it; with row counts that leave the four-stream split
  * and the thread split uneven, and column counts that leave a tail past the last whole vector
- * chunk. Tolerance as in the shared contract: 2e-6·Σ|x|·(|w| + 2^(bits−1)·|scale| + |bias|) + 1e-6.
+ * chunk; and several weights that share an input in one pass ({@code quantizedMatmuls}, formats mixed).
+ * Tolerance as in the shared contract: 2e-6·Σ|x|·(|w| + 2^(bits−1)·|scale| + |bias|) + 1e-6.
  */
 class QuantizedPathsTest {
 
@@ -40,6 +41,49 @@ class QuantizedPathsTest {
                         KernelContract.assertWithinBound(want.data(), be.toFloatArray(got), bound(q, dense, x, m), 2e-6,
                                 bits + "-bit group " + group + ", " + m + " rows");
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theGemmAcrossSeveralRowBlocksAndPartialPanels() {
+        Random r = new Random(43);
+        int m = Gemm.MC + 7, in = 5 * 64, out = 2 * Gemm.NR + 5;   // two M blocks, K = 2.5 blocks, a partial last panel
+        try (CpuBackend be = new CpuBackend(3); Scope s = Scope.open()) {
+            MlxQuantizer.Quantized q = MlxQuantizer.quantize(KernelContract.gauss(r, out * in), out, in, 64, 8, DType.BF16);
+            RefOps.Arr dense = RefOps.dequantize(q.packed(), q.scales(), q.biases(), out, in, 8, 64);
+            float[] x = KernelContract.gauss(r, m * in);
+            RefOps.Arr want = RefOps.matmul(RefOps.of(x, m, in), RefOps.transpose2(dense), null);
+            Tensor got = be.quantizedMatmul(be.fromArray(x, m, in), weight(be, q));
+            KernelContract.assertWithinBound(want.data(), be.toFloatArray(got), bound(q, dense, x, m), 2e-6, m + " rows through the GEMM");
+        }
+    }
+
+    @Test
+    void weightsSharingAnInputGiveTheSameResultsTogetherAsAlone() {
+        Random r = new Random(42);
+        int in = 5 * 64;
+        int[][] formats = {{8, 64, 67}, {8, 64, 29}, {4, 64, 131}, {4, 32, 3}};   // bits, group, out rows
+        try (CpuBackend be = new CpuBackend(2); Scope s = Scope.open()) {
+            QuantizedWeight[] ws = new QuantizedWeight[formats.length];
+            MlxQuantizer.Quantized[] qs = new MlxQuantizer.Quantized[formats.length];
+            for (int i = 0; i < formats.length; i++) {
+                int out = formats[i][2];
+                qs[i] = MlxQuantizer.quantize(KernelContract.gauss(r, out * in), out, in, formats[i][1], formats[i][0], DType.BF16);
+                ws[i] = weight(be, qs[i]);
+            }
+            for (int m : new int[] {1, 3, Linear.FEW_ROWS + 1}) {
+                float[] x = KernelContract.gauss(r, m * in);
+                Tensor tx = be.fromArray(x, m, in);
+                Tensor[] together = be.quantizedMatmuls(tx, ws);
+                for (int i = 0; i < ws.length; i++) {
+                    RefOps.Arr dense = RefOps.dequantize(qs[i].packed(), qs[i].scales(), qs[i].biases(), qs[i].rows(), in, qs[i].bits(),
+                            qs[i].groupSize());
+                    RefOps.Arr want = RefOps.matmul(RefOps.of(x, m, in), RefOps.transpose2(dense), null);
+                    String what = "weight " + i + ", " + m + " rows";
+                    KernelContract.assertWithinBound(want.data(), be.toFloatArray(together[i]), bound(qs[i], dense, x, m), 2e-6, what);
+                    assertArrayEquals(be.toFloatArray(be.quantizedMatmul(tx, ws[i])), be.toFloatArray(together[i]), what + ": alone vs together");
                 }
             }
         }
