@@ -124,15 +124,14 @@ final class TextDecoder {
     }
 
     private Tensor layers(Backend b, Tensor h, State state) {
-        int len = h.dim(0);
         int offset = state.length();
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             KvCache cache = state.caches.get(i);
             Tensor y = l.inputNorm().apply(h);
-            Tensor q = heads(b, l.qNorm().apply(b.reshape(l.q().apply(y), len, config.heads(), config.headDim())));
-            Tensor k = heads(b, l.kNorm().apply(b.reshape(l.k().apply(y), len, config.kvHeads(), config.headDim())));
-            Tensor v = heads(b, b.reshape(l.v().apply(y), len, config.kvHeads(), config.headDim()));
+            Tensor q = l.qNorm().apply(Attention.splitHeads(l.q().apply(y), 1, config.heads(), config.headDim()));
+            Tensor k = l.kNorm().apply(Attention.splitHeads(l.k().apply(y), 1, config.kvHeads(), config.headDim()));
+            Tensor v = Attention.splitHeads(l.v().apply(y), 1, config.kvHeads(), config.headDim());
             q = b.rope(q, config.headDim(), false, config.ropeTheta(), 1f, offset);
             k = b.rope(k, config.headDim(), false, config.ropeTheta(), 1f, offset);
             cache.append(k, v);
@@ -140,10 +139,5 @@ final class TextDecoder {
             h = b.add(h, l.mlp().apply(l.postNorm().apply(h)));
         }
         return h;
-    }
-
-    /** {@code [L, heads, hd] -> [1, heads, L, hd]}. */
-    private static Tensor heads(Backend b, Tensor x) {
-        return b.reshape(b.transpose(x, 1, 0, 2), 1, x.dim(1), x.dim(0), x.dim(2));
     }
 }
