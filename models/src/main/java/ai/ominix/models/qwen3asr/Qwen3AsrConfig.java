@@ -1,10 +1,8 @@
 package ai.ominix.models.qwen3asr;
 
 import ai.ominix.engine.ModelLoadException;
+import ai.ominix.weights.JsonFile;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -76,10 +74,9 @@ public record Qwen3AsrConfig(Audio audio, Text text, int audioTokenId, int audio
 
     public static Qwen3AsrConfig load(Path modelDir) {
         Path file = modelDir.resolve("config.json");
+        JsonNode root = JsonFile.read(file);
         try {
-            return parse(new ObjectMapper().readTree(Files.readString(file)));
-        } catch (IOException e) {
-            throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
+            return parse(root);
         } catch (IllegalArgumentException e) {
             throw new ModelLoadException("invalid " + file + ": " + e.getMessage(), e);
         }
