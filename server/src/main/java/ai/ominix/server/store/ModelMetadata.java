@@ -10,6 +10,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -37,9 +39,17 @@ public final class ModelMetadata {
     }
 
     public synchronized Optional<Entry> get(String id) {
-        JsonNode e = read().path("models").path(id);
-        if (!e.isObject()) return Optional.empty();
-        return Optional.of(new Entry(text(e, "repo_id"), text(e, "revision"), e.path("downloaded_at").asLong(0)));
+        return Optional.ofNullable(all().get(id));
+    }
+
+    /** Every model's entry, by id: one read of the file for a whole listing. */
+    public synchronized Map<String, Entry> all() {
+        Map<String, Entry> out = new HashMap<>();
+        read().path("models").properties().forEach(e -> {
+            JsonNode v = e.getValue();
+            if (v.isObject()) out.put(e.getKey(), new Entry(text(v, "repo_id"), text(v, "revision"), v.path("downloaded_at").asLong(0)));
+        });
+        return out;
     }
 
     public synchronized void put(String id, Entry entry) {
