@@ -1,7 +1,7 @@
 package ai.ominix.server.store;
 
+import ai.ominix.server.http.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -23,7 +23,6 @@ import java.util.logging.Logger;
  */
 public final class ModelMetadata {
     private static final Logger LOG = Logger.getLogger(ModelMetadata.class.getName());
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** What we know about a model that the directory itself does not say. */
     public record Entry(String repoId, String revision, long downloadedAt) {}
@@ -98,9 +97,9 @@ public final class ModelMetadata {
     }
 
     private ObjectNode read() {
-        if (!Files.isRegularFile(file)) return MAPPER.createObjectNode();
+        if (!Files.isRegularFile(file)) return Json.object();
         try {
-            JsonNode node = MAPPER.readTree(file.toFile());
+            JsonNode node = Json.MAPPER.readTree(file.toFile());
             if (node instanceof ObjectNode obj) return obj;
             throw new IOException("top level is not a JSON object");
         } catch (IOException e) {
@@ -110,7 +109,7 @@ public final class ModelMetadata {
             } catch (IOException ignored) {
                 // Keeping it in place only means the next write replaces it.
             }
-            return MAPPER.createObjectNode();
+            return Json.object();
         }
     }
 
@@ -119,7 +118,7 @@ public final class ModelMetadata {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), ".config-", ".json.tmp");
             try {
-                MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
                 try {
                     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
