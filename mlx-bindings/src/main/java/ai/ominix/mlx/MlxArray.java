@@ -4,8 +4,6 @@ import static ai.ominix.mlx.c.CTypes.C_INT;
 import static ai.ominix.mlx.c.CTypes.C_POINTER;
 
 import ai.ominix.mlx.c.CArray;
-import ai.ominix.mlx.c.CString;
-import ai.ominix.mlx.c.CTypes;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -101,15 +99,7 @@ public final class MlxArray implements AutoCloseable {
     @Override
     public String toString() {
         if (isClosed()) return "MlxArray[closed]";
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment str = arena.allocate(CTypes.mlx_string);
-            MlxLibrary.check(CArray.mlx_array_tostring(str, handle()), "mlx_array_tostring");
-            try {
-                return CString.mlx_string_data(str).reinterpret(Long.MAX_VALUE).getString(0);
-            } finally {
-                CString.mlx_string_free(str);
-            }
-        }
+        return MlxLibrary.readString("mlx_array_tostring", str -> CArray.mlx_array_tostring(str, handle()));
     }
 
     public boolean isClosed() {

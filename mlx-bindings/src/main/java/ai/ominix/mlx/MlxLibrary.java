@@ -15,6 +15,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.ToIntFunction;
 import java.util.logging.Logger;
 
 /**
@@ -144,9 +145,17 @@ public final class MlxLibrary {
     /** MLX's version string (e.g. "0.31.1"). */
     public static String mlxVersion() {
         require();
+        return readString("mlx_version", CVersion::mlx_version);
+    }
+
+    /**
+     * The text an mlx-c call writes into an {@code mlx_string} out-parameter ({@code call} returns
+     * the status); the string is freed before returning.
+     */
+    static String readString(String name, ToIntFunction<MemorySegment> call) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment str = arena.allocate(CTypes.mlx_string);
-            check(CVersion.mlx_version(str), "mlx_version");
+            check(call.applyAsInt(str), name);
             try {
                 return CString.mlx_string_data(str).reinterpret(Long.MAX_VALUE).getString(0);
             } finally {

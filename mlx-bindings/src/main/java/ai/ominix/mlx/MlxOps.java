@@ -220,11 +220,6 @@ public final class MlxOps {
         return call("mlx_matmul", (r, m, s) -> COps.mlx_matmul(r, a.handle(), b.handle(), s));
     }
 
-    /** {@code alpha * (a @ b) + beta * c}. */
-    public MlxArray addmm(MlxArray c, MlxArray a, MlxArray b, float alpha, float beta) {
-        return call("mlx_addmm", (r, m, s) -> COps.mlx_addmm(r, c.handle(), a.handle(), b.handle(), alpha, beta, s));
-    }
-
     /** {@code input [N, L, Cin]}, {@code weight [Cout, K, Cin/groups]}. */
     public MlxArray conv1d(MlxArray input, MlxArray weight, int stride, int padding, int dilation, int groups) {
         return call("mlx_conv1d", (r, m, s) -> COps.mlx_conv1d(r, input.handle(), weight.handle(), stride, padding,

@@ -186,8 +186,7 @@ public final class AsrSpeed implements ModelBench.Speed {
             }
         }
         double d = a.dModel();
-        int perChunk = Qwen3AsrConfig.convLength(Qwen3AsrConfig.convLength(Qwen3AsrConfig.convLength(chunk)));
-        double window = Math.min(tokens, perChunk * (a.nWindowInfer() / chunk));   // attention window (qwen3-asr.md §3.6)
+        double window = Math.min(tokens, a.chunkTokens() * (a.nWindowInfer() / chunk));   // attention window (qwen3-asr.md §3.6)
         double perToken = 2 * d * a.convChannels() * a.convFreqBins()   // conv_out
                 + a.layers() * (2 * (4 * d * d + 2 * d * a.ffnDim()) + 4 * window * d)
                 + 2 * (d * d + d * a.outputDim());

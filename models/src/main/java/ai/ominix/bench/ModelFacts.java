@@ -1,11 +1,10 @@
 package ai.ominix.bench;
 
 import ai.ominix.weights.Checkpoint;
+import ai.ominix.weights.JsonFile;
 import ai.ominix.weights.QuantizationConfig;
 import ai.ominix.weights.SafetensorsHeader;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,14 +21,9 @@ import java.util.function.Predicate;
 public record ModelFacts(Path dir, String type, int bits, int groupSize, long weightBytes) {
 
     public static ModelFacts read(Path dir) {
-        Path config = dir.resolve("config.json");
-        String type;
-        try {
-            type = new ObjectMapper().readTree(config.toFile()).path("model_type").asText("");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + config, e);
-        }
-        Optional<QuantizationConfig> q = QuantizationConfig.read(config);
+        JsonNode config = JsonFile.read(dir.resolve("config.json"));
+        String type = config.path("model_type").asText("");
+        Optional<QuantizationConfig> q = QuantizationConfig.fromConfig(config);
         return new ModelFacts(dir, type, q.map(QuantizationConfig::bits).orElse(0),
                 q.map(QuantizationConfig::groupSize).orElse(0), tensorBytes(dir, name -> true));
     }

@@ -2,6 +2,7 @@ package ai.ominix.bench;
 
 import ai.ominix.kernel.DType;
 import ai.ominix.models.qwen3asr.Qwen3AsrConfig;
+import ai.ominix.models.qwen3asr.Qwen3AsrEngine;
 import ai.ominix.weights.HalfFloat;
 import ai.ominix.weights.MlxQuantizer;
 import ai.ominix.weights.SafetensorsWriter;
@@ -309,7 +310,7 @@ public final class Qwen3AsrCheckpointWriter {
         Qwen3AsrConfig c = spec.config();
         ObjectNode root = json.createObjectNode();
         root.putArray("architectures").add("Qwen3ASRForConditionalGeneration");
-        root.put("model_type", "qwen3_asr");
+        root.put("model_type", Qwen3AsrEngine.MODEL_TYPE);
         if (spec.bits() != 0) {
             for (String key : List.of("quantization", "quantization_config")) {
                 ObjectNode q = root.putObject(key);

@@ -1,6 +1,7 @@
 package ai.ominix.bench;
 
 import ai.ominix.models.sala.SalaConfig;
+import ai.ominix.models.sala.SalaWeights;
 import ai.ominix.tokenizer.TinyTokenizerFiles;
 import ai.ominix.weights.HalfFloat;
 import ai.ominix.weights.SafetensorsWriter;
@@ -86,7 +87,7 @@ public final class RandomSalaCheckpoint {
 
     private enum Fill { EMBEDDING, ONES }
 
-    /** Every tensor of the checkpoint, in one order, for both writing and counting. */
+    /** Every tensor of the checkpoint ({@link SalaWeights#modules}), in one order, for both writing and counting. */
     private abstract static class Layout {
         final SalaConfig c;
         final int bits;
@@ -101,38 +102,12 @@ public final class RandomSalaCheckpoint {
         abstract void quantized(String module, long out, long in);
 
         void walk() {
-            int d = c.hiddenSize();
-            dense("model.embed_tokens.weight", c.vocabSize(), d, Fill.EMBEDDING);
-            dense("model.norm.weight", 1, d, Fill.ONES);
-            quantized("lm_head", c.vocabSize(), d);
-            int lightning = c.numHeads() * c.headDim();
-            int sparse = c.numHeads() * c.sparseHeadDim();
-            for (int l = 0; l < c.numLayers(); l++) {
-                String p = "model.layers." + l + ".";
-                dense(p + "input_layernorm.weight", 1, d, Fill.ONES);
-                dense(p + "post_attention_layernorm.weight", 1, d, Fill.ONES);
-                String a = p + "self_attn.";
-                if (c.mixers().get(l) == SalaConfig.Mixer.SPARSE) {
-                    int kv = c.numKvHeads() * c.sparseHeadDim();
-                    quantized(a + "q_proj", sparse, d);
-                    quantized(a + "k_proj", kv, d);
-                    quantized(a + "v_proj", kv, d);
-                    quantized(a + "o_gate", sparse, d);
-                    quantized(a + "o_proj", d, sparse);
-                } else {
-                    int kv = c.lightningKvHeads() * c.headDim();
-                    quantized(a + "q_proj", lightning, d);
-                    quantized(a + "k_proj", kv, d);
-                    quantized(a + "v_proj", kv, d);
-                    quantized(a + "z_proj", lightning, d);
-                    quantized(a + "o_proj", d, lightning);
-                    dense(a + "q_norm.weight", 1, c.headDim(), Fill.ONES);
-                    dense(a + "k_norm.weight", 1, c.headDim(), Fill.ONES);
-                    dense(a + "o_norm.weight", 1, lightning, Fill.ONES);
+            for (SalaWeights.Module m : SalaWeights.modules(c)) {
+                switch (m.kind()) {
+                    case EMBEDDING -> dense(m.name() + ".weight", m.out(), m.in(), Fill.EMBEDDING);
+                    case NORM -> dense(m.name() + ".weight", 1, m.in(), Fill.ONES);
+                    case LINEAR -> quantized(m.name(), m.out(), m.in());
                 }
-                quantized(p + "mlp.gate_proj", c.intermediateSize(), d);
-                quantized(p + "mlp.up_proj", c.intermediateSize(), d);
-                quantized(p + "mlp.down_proj", d, c.intermediateSize());
             }
         }
     }

@@ -32,6 +32,10 @@ public interface AsrEngine extends AutoCloseable {
     /** Times in seconds from the start of the input. */
     record Segment(int id, double start, double end, String text) {}
 
-    /** @param language detected (or forced) language name, "" when none was detected */
+    /**
+     * @param text     the segments' texts joined without a separator, as upstream joins its chunks
+     *                 (a streaming client that appends each segment's text gets exactly this)
+     * @param language detected (or forced) language name, "" when none was detected
+     */
     record Transcript(String text, String language, double durationSeconds, List<Segment> segments) {}
 }

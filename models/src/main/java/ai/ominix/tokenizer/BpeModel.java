@@ -74,10 +74,6 @@ final class BpeModel {
         return tokens.length;
     }
 
-    int mergeCount() {
-        return mergedId.length;
-    }
-
     boolean ignoreMerges() {
         return ignoreMerges;
     }

@@ -33,12 +33,17 @@ public final class SentencePieceBpeTokenizer extends BpeTokenizer {
                 throw new ModelLoadException("unsupported pre-tokenizer '" + type + "' for SentencePiece BPE");
             }
             String rep = node.path("replacement").asText(String.valueOf(SPACE));
-            String scheme = node.has("prepend_scheme") ? node.get("prepend_scheme").asText()
-                    : node.path("add_prefix_space").asBoolean(true) ? "always" : "never";
+            String scheme = prependScheme(node);
             if (!List.of("always", "first", "never").contains(scheme)) {
                 throw new ModelLoadException("unknown Metaspace prepend_scheme '" + scheme + "'");
             }
             return new Metaspace(rep.charAt(0), scheme, node.path("split").asBoolean(true));
+        }
+
+        /** {@code prepend_scheme}, or what the older {@code add_prefix_space} flag meant. */
+        static String prependScheme(JsonNode node) {
+            return node.has("prepend_scheme") ? node.get("prepend_scheme").asText()
+                    : node.path("add_prefix_space").asBoolean(true) ? "always" : "never";
         }
     }
 
@@ -83,9 +88,7 @@ public final class SentencePieceBpeTokenizer extends BpeTokenizer {
                 }
                 case "Metaspace" -> {
                     replacement[0] = node.path("replacement").asText(String.valueOf(SPACE)).charAt(0);
-                    String scheme = node.has("prepend_scheme") ? node.get("prepend_scheme").asText()
-                            : node.path("add_prefix_space").asBoolean(true) ? "always" : "never";
-                    strip[0] = scheme.equals("never") ? 0 : 1;
+                    strip[0] = Metaspace.prependScheme(node).equals("never") ? 0 : 1;
                 }
                 default -> throw new ModelLoadException("unsupported decoder '" + type + "' for SentencePiece BPE");
             }

@@ -1,6 +1,7 @@
 package ai.ominix.tokenizer;
 
 import ai.ominix.engine.ModelLoadException;
+import ai.ominix.weights.JsonFile;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -79,11 +80,6 @@ record TokenizerConfig(List<AddedToken> addedTokens, String bosToken, String eos
     }
 
     private static JsonNode readJson(Path file) {
-        if (!Files.isRegularFile(file)) return TokenizerJson.MAPPER.createObjectNode();
-        try {
-            return TokenizerJson.MAPPER.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ModelLoadException("cannot parse " + file + ": " + e.getMessage(), e);
-        }
+        return Files.isRegularFile(file) ? JsonFile.read(file) : TokenizerJson.MAPPER.createObjectNode();
     }
 }

@@ -1,6 +1,7 @@
 package ai.ominix.tokenizer;
 
 import ai.ominix.engine.ModelLoadException;
+import ai.ominix.weights.JsonFile;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.BufferedReader;
@@ -76,13 +77,7 @@ public final class Tokenizers {
 
     private static BpeTokenizer fromVocabAndMerges(Path vocabFile, Path mergesFile, TokenizerConfig config) {
         Map<String, Integer> vocab = new HashMap<>(1 << 18);
-        try {
-            JsonNode root = TokenizerJson.MAPPER.readTree(vocabFile.toFile());
-            if (!root.isObject()) throw new ModelLoadException(vocabFile + " is not a JSON object");
-            root.fields().forEachRemaining(e -> vocab.put(e.getKey(), e.getValue().asInt()));
-        } catch (IOException e) {
-            throw new ModelLoadException("cannot read " + vocabFile + ": " + e.getMessage(), e);
-        }
+        JsonFile.readObject(vocabFile).properties().forEach(e -> vocab.put(e.getKey(), e.getValue().asInt()));
         List<String> merges = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(mergesFile, StandardCharsets.UTF_8)) {
             String line;

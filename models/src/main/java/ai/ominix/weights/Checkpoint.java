@@ -1,11 +1,11 @@
 package ai.ominix.weights;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -48,6 +48,11 @@ public record Checkpoint(Path dir, List<Path> files, Map<String, Path> weightMap
     }
 
     private static Checkpoint fromFiles(Path dir, List<Path> files) {
+        return new Checkpoint(dir, files, owners(dir, files));
+    }
+
+    /** Which file stores each tensor, from the validated headers; a tensor stored twice is an error. */
+    private static Map<String, Path> owners(Path dir, Collection<Path> files) {
         Map<String, Path> map = new LinkedHashMap<>();
         for (Path f : files) {
             for (String name : SafetensorsHeader.read(f).entries().keySet()) {
@@ -58,17 +63,11 @@ public record Checkpoint(Path dir, List<Path> files, Map<String, Path> weightMap
                 }
             }
         }
-        return new Checkpoint(dir, files, map);
+        return map;
     }
 
     private static Checkpoint fromIndex(Path dir, Path index) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(index.toFile());
-        } catch (IOException e) {
-            throw new WeightsFormatException(index + ": malformed index JSON: " + e.getMessage(), e);
-        }
-        JsonNode wm = root == null ? null : root.get("weight_map");
+        JsonNode wm = JsonFile.read(index).get("weight_map");
         if (wm == null || !wm.isObject()) throw new WeightsFormatException(index + ": no weight_map object");
         Path base = dir.toAbsolutePath().normalize();
         Map<String, Path> map = new LinkedHashMap<>();
@@ -89,22 +88,10 @@ public record Checkpoint(Path dir, List<Path> files, Map<String, Path> weightMap
             files.add(f);
         }
         if (map.isEmpty()) throw new WeightsFormatException(index + ": empty weight_map");
-        Map<Path, Set<String>> stored = new LinkedHashMap<>();
-        Map<String, Path> owner = new LinkedHashMap<>();
-        for (Path f : files) {
-            Set<String> names = SafetensorsHeader.read(f).entries().keySet();
-            stored.put(f, names);
-            for (String n : names) {
-                Path prev = owner.put(n, f);
-                if (prev != null) {
-                    throw new WeightsFormatException("tensor '" + n + "' is stored in both " + prev.getFileName() + " and "
-                            + f.getFileName() + " in " + dir);
-                }
-            }
-        }
+        Map<String, Path> owner = owners(dir, files);
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, Path> e : map.entrySet()) {
-            if (!stored.get(e.getValue()).contains(e.getKey())) missing.add(e.getKey() + " (in " + e.getValue().getFileName() + ")");
+            if (!e.getValue().equals(owner.get(e.getKey()))) missing.add(e.getKey() + " (in " + e.getValue().getFileName() + ")");
         }
         if (!missing.isEmpty()) {
             throw new WeightsFormatException(index + ": " + missing.size() + " indexed tensors are not in their files: "

@@ -1,8 +1,6 @@
 package ai.ominix.weights;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -49,11 +47,7 @@ public record QuantizationConfig(Params defaults, Map<String, Optional<Params>> 
 
     /** Reads the block from a config.json file; empty when the model is not quantized. */
     public static Optional<QuantizationConfig> read(Path configJson) {
-        try {
-            return fromConfig(new ObjectMapper().readTree(configJson.toFile()));
-        } catch (IOException e) {
-            throw new WeightsFormatException("cannot read " + configJson + ": " + e.getMessage(), e);
-        }
+        return fromConfig(JsonFile.read(configJson));
     }
 
     /** Parses the block from a parsed config.json root; empty when there is none. */

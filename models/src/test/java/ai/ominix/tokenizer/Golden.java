@@ -7,7 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Golden encodings/decodings produced by transformers.js ({@code src/test/tokenizer-golden/generate.mjs}). */
 record Golden(List<Case> cases, List<PrefixDecode> prefixDecodes) {
@@ -33,6 +37,30 @@ record Golden(List<Case> cases, List<PrefixDecode> prefixDecodes) {
             return new Golden(cases, prefixes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The cases whose ids from {@code encode} differ from the reference ids {@code expected} picks,
+     * each with both id lists; empty when all match.
+     */
+    List<String> encodingMismatches(Function<String, int[]> encode, Function<Case, int[]> expected) {
+        List<String> failures = new ArrayList<>();
+        for (Case c : cases) {
+            int[] ids = encode.apply(c.text());
+            if (!Arrays.equals(expected.apply(c), ids)) {
+                failures.add(c.text().replace("\n", "\\n") + "\n  expected " + Arrays.toString(expected.apply(c))
+                        + "\n  actual   " + Arrays.toString(ids));
+            }
+        }
+        return failures;
+    }
+
+    /** Every case's reference ids decode to the reference text, special tokens kept and skipped. */
+    void assertDecodes(Tokenizer tok) {
+        for (Case c : cases) {
+            assertEquals(c.decoded(), tok.decode(c.ids(), false), c.text());
+            assertEquals(c.decodedSkip(), tok.decode(c.ids(), true), c.text());
         }
     }
 

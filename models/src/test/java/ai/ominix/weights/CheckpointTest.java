@@ -73,7 +73,7 @@ class CheckpointTest {
         index("{}");
         assertFails("empty weight_map");
         Files.writeString(dir.resolve(Checkpoint.INDEX), "{\"weight_map\":");
-        assertFails("malformed index JSON");
+        assertFails("malformed JSON in");
     }
 
     @Test

@@ -46,11 +46,6 @@ public record ServerOptions(String host, int port, Path modelsDir, String asrMod
                 chatDefaults, queueCapacity, apiKey, corsOrigins);
     }
 
-    public ServerOptions withModelsDir(Path dir) {
-        return new ServerOptions(host, port, dir, asrModel, chatModel, backend, maxUploadMb, allowFilePaths,
-                chatDefaults, queueCapacity, apiKey, corsOrigins);
-    }
-
     public ServerOptions withLimits(long uploadMb, int queue) {
         return new ServerOptions(host, port, modelsDir, asrModel, chatModel, backend, uploadMb, allowFilePaths,
                 chatDefaults, queue, apiKey, corsOrigins);

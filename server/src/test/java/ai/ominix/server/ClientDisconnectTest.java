@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.Socket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,17 +38,6 @@ class ClientDisconnectTest {
                 "no /proc/net/tcp on this OS: the server cannot see a disconnect before it writes");
     }
 
-    /** Sends a raw JSON POST and returns the open socket. */
-    private static Socket send(TestServer s, String path, String json) throws Exception {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        Socket sock = new Socket("127.0.0.1", s.server.port());
-        sock.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        sock.getOutputStream().write(body);
-        sock.getOutputStream().flush();
-        return sock;
-    }
-
     private static String chat(boolean stream, int words) {
         return "{\"stream\": " + stream + ", \"messages\": [{\"role\": \"user\", \"content\": \""
                 + "word ".repeat(words).strip() + "\"}]}";
@@ -77,7 +65,7 @@ class ClientDisconnectTest {
         try (TestServer s = TestServer.builder(tmp).start()) {
             s.awaitReady();
             s.chat.delayPerTokenMs = 50; // 200 words: 10 s if nobody stops it
-            Socket sock = send(s, CHAT_PATH, chat(false, 200));
+            Socket sock = s.rawPostJson(CHAT_PATH, chat(false, 200));
             leaveAndAwaitCancel(sock, s.chat, false);
             // The worker is free: the next request runs at once.
             s.chat.delayPerTokenMs = 0;
@@ -95,7 +83,7 @@ class ClientDisconnectTest {
         try (TestServer s = TestServer.builder(tmp).start()) {
             s.awaitReady();
             s.chat.delayPerTokenMs = 50;
-            Socket sock = send(s, CHAT_PATH, chat(false, 200));
+            Socket sock = s.rawPostJson(CHAT_PATH, chat(false, 200));
             leaveAndAwaitCancel(sock, s.chat, true);
         }
     }
@@ -107,7 +95,7 @@ class ClientDisconnectTest {
             s.chat.hold = new CountDownLatch(1);
             var first = WorkersAndHealthTest.async(s, WorkersAndHealthTest.CHAT);
             assertTrue(s.chat.started.await(5, TimeUnit.SECONDS));
-            Socket queued = send(s, CHAT_PATH, chat(false, 3));
+            Socket queued = s.rawPostJson(CHAT_PATH, chat(false, 3));
             for (int i = 0; i < 200 && s.server.host().chat().loaded().worker().queued() == 0; i++) Thread.sleep(10);
             assertEquals(1, s.server.host().chat().loaded().worker().queued());
             queued.close();
@@ -124,7 +112,7 @@ class ClientDisconnectTest {
         try (TestServer s = TestServer.builder(tmp).start()) {
             s.awaitReady();
             s.chat.hold = new CountDownLatch(1); // a long prefill: nothing to write yet
-            Socket sock = send(s, CHAT_PATH, chat(true, 5));
+            Socket sock = s.rawPostJson(CHAT_PATH, chat(true, 5));
             leaveAndAwaitCancel(sock, s.chat, false);
         }
     }
@@ -137,7 +125,7 @@ class ClientDisconnectTest {
             s.awaitReady();
             s.asr.delayPerSegmentMs = 100;
             String body = "{\"file_path\": \"" + audio + "\", \"response_format\": \"verbose_json\"}";
-            Socket sock = send(s, "/v1/audio/transcriptions", body);
+            Socket sock = s.rawPostJson("/v1/audio/transcriptions", body);
             leaveAndAwaitCancel(sock, s.asr, false);
         }
     }

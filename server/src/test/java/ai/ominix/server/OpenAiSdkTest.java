@@ -132,7 +132,7 @@ class OpenAiSdkTest {
         assertEquals(1, seg.id());
         assertEquals(1.0, seg.start(), 1e-9);
         assertEquals(2.0, seg.end(), 1e-9);
-        assertEquals("second 2", seg.text());
+        assertEquals(" second 2", seg.text());
 
         // Plain-text formats: the SDK hands the body over as the transcription's text.
         Map<AudioResponseFormat, String> plain = Map.of(AudioResponseFormat.TEXT, "second 1 second 2\n",

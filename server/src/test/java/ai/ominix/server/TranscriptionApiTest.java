@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -75,7 +76,7 @@ class TranscriptionApiTest {
         assertEquals(1, seg.path("id").asInt());
         assertEquals(1.0, seg.path("start").asDouble());
         assertEquals(1.5, seg.path("end").asDouble());
-        assertEquals("second 2", seg.path("text").asText());
+        assertEquals(" second 2", seg.path("text").asText());
 
         assertEquals("""
                 1
@@ -254,5 +255,20 @@ class TranscriptionApiTest {
         assertEquals("transcript.text.done", done.path("type").asText());
         assertEquals("second 1 second 2 second 3", done.path("text").asText());
         assertEquals(done.path("text").asText(), text.toString());
+    }
+
+    /** Segments that do not start with a space (CJK, or upstream's chunks) are streamed as they are. */
+    @Test
+    void streamedDeltasAddUpToTheFinalText() throws Exception {
+        s.asr.script = List.of("Hello", "world.", "你好", "。");
+        try {
+            List<String> data = ChatApiTest.sseData(upload(wavForm(4).field("stream", "true")).body());
+            List<String> deltas = new ArrayList<>();
+            for (String d : data.subList(0, data.size() - 1)) deltas.add(TestServer.JSON.readTree(d).path("delta").asText());
+            assertEquals(List.of("Hello", "world.", "你好", "。"), deltas);
+            assertEquals("Helloworld.你好。", TestServer.JSON.readTree(data.getLast()).path("text").asText());
+        } finally {
+            s.asr.script = null;
+        }
     }
 }

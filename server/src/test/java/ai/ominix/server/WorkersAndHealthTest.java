@@ -130,11 +130,7 @@ class WorkersAndHealthTest {
             s.awaitReady();
             s.chat.delayPerTokenMs = 20;
             String body = "{\"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"" + "word ".repeat(2000) + "\"}]}";
-            try (Socket sock = new Socket("127.0.0.1", s.server.port())) {
-                byte[] b = body.getBytes(StandardCharsets.UTF_8);
-                sock.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                sock.getOutputStream().write(b);
+            try (Socket sock = s.rawPostJson("/v1/chat/completions", body)) {
                 BufferedReader in = new BufferedReader(new InputStreamReader(sock.getInputStream(), StandardCharsets.UTF_8));
                 String line;
                 while ((line = in.readLine()) != null && !line.startsWith("data:")) { /* headers */ }

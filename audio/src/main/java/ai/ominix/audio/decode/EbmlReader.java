@@ -91,10 +91,6 @@ final class EbmlReader {
         return b.length == 0 ? 0 : uint(b) << (64 - 8 * b.length) >> (64 - 8 * b.length);
     }
 
-    static double floating(byte[] b) {
-        return b.length == 4 ? Float.intBitsToFloat((int) uint(b)) : b.length == 8 ? Double.longBitsToDouble(uint(b)) : 0;
-    }
-
     /** A variable-length integer inside a block header: {value, bytes used}. */
     static long[] vint(byte[] b, int at) {
         if (at >= b.length) {

@@ -10,6 +10,7 @@ import ai.ominix.nn.Attention;
 import ai.ominix.nn.LayerNorm;
 import ai.ominix.nn.Linear;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,6 +41,8 @@ final class AudioEncoder {
     private final LayerNorm lnPost;
     private final Linear proj1;
     private final Linear proj2;
+    /** Positions of a full chunk's tokens {@code [tokens, dModel]}; a shorter (single) chunk uses the first rows. */
+    private final float[] positions;
 
     AudioEncoder(Weights w, Qwen3AsrConfig.Audio c) {
         this.config = c;
@@ -76,6 +79,7 @@ final class AudioEncoder {
         lnPost = LayerNorm.load(w, p + "ln_post", 1e-5f);
         proj1 = Linear.load(w, p + "proj1", c.dModel(), true);
         proj2 = Linear.load(w, p + "proj2", c.dModel(), true);
+        positions = sinusoids(c.chunkTokens(), c.dModel());
     }
 
     /** Releases the tensors this encoder created itself; the checkpoint's own go with its weights. */
@@ -133,9 +137,10 @@ final class AudioEncoder {
         int time = x.dim(2);
         // feature index = channel * freq + f (upstream flattens [channel, freq])
         x = b.reshape(b.transpose(x, 0, 2, 3, 1), count, time, config.convChannels() * freq);
-        x = b.add(convOut.apply(x), b.fromArray(sinusoids(time, config.dModel()), time, config.dModel()));
+        float[] pos = time * config.dModel() == positions.length ? positions : Arrays.copyOf(positions, time * config.dModel());
+        x = b.add(convOut.apply(x), b.fromArray(pos, time, config.dModel()));
         x = b.reshape(x, count * time, config.dModel());
-        int valid = (count - 1) * time + Qwen3AsrConfig.convLength(Qwen3AsrConfig.convLength(Qwen3AsrConfig.convLength(lastLen)));
+        int valid = (count - 1) * time + Qwen3AsrConfig.convolved(lastLen);
         if (valid < count * time) x = b.slice(x, 0, 0, valid);
         int window = time * chunksPerWindow;
         for (Layer l : layers) {

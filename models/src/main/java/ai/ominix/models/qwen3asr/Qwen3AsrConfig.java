@@ -1,10 +1,8 @@
 package ai.ominix.models.qwen3asr;
 
 import ai.ominix.engine.ModelLoadException;
+import ai.ominix.weights.JsonFile;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -36,7 +34,12 @@ public record Qwen3AsrConfig(Audio audio, Text text, int audioTokenId, int audio
 
         /** Frequency rows left after the three stride-2 convolutions (128 → 16). */
         public int convFreqBins() {
-            return convLength(convLength(convLength(numMelBins)));
+            return convolved(numMelBins);
+        }
+
+        /** Encoder tokens of one full chunk (100 frames → 13). */
+        public int chunkTokens() {
+            return convolved(chunkFrames());
         }
     }
 
@@ -54,6 +57,11 @@ public record Qwen3AsrConfig(Audio audio, Text text, int audioTokenId, int audio
         return Math.floorDiv(n - 1, 2) + 1;
     }
 
+    /** Length left of {@code n} after the encoder's three such convolutions. */
+    public static int convolved(int n) {
+        return convLength(convLength(convLength(n)));
+    }
+
     /**
      * Audio tokens the encoder produces for {@code frames} mel frames: 13 per full chunk plus the
      * convolved length of the remainder (upstream {@code _get_feat_extract_output_lengths}, floor division).
@@ -61,16 +69,14 @@ public record Qwen3AsrConfig(Audio audio, Text text, int audioTokenId, int audio
     public int audioTokens(int frames) {
         int chunk = audio.chunkFrames();
         int rest = frames % chunk;
-        int perChunk = convLength(convLength(convLength(chunk)));
-        return perChunk * (frames / chunk) + (rest == 0 ? 0 : convLength(convLength(convLength(rest))));
+        return audio.chunkTokens() * (frames / chunk) + (rest == 0 ? 0 : convolved(rest));
     }
 
     public static Qwen3AsrConfig load(Path modelDir) {
         Path file = modelDir.resolve("config.json");
+        JsonNode root = JsonFile.read(file);
         try {
-            return parse(new ObjectMapper().readTree(Files.readString(file)));
-        } catch (IOException e) {
-            throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
+            return parse(root);
         } catch (IllegalArgumentException e) {
             throw new ModelLoadException("invalid " + file + ": " + e.getMessage(), e);
         }

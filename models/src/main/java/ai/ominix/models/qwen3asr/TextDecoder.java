@@ -124,32 +124,26 @@ final class TextDecoder {
     }
 
     private Tensor layers(Backend b, Tensor h, State state) {
-        int len = h.dim(0);
         int offset = state.length();
         for (int i = 0; i < layers.size(); i++) {
             // a layer's intermediates die with it, so the next layer reuses their pooled memory
             // (a 400-token prefill otherwise holds ~1 GB of them until the chunk ends)
             try (Scope layerScope = Scope.open()) {
-                h = layerScope.keep(layer(b, layers.get(i), state.caches.get(i), h, len, offset));
+                h = layerScope.keep(layer(b, layers.get(i), state.caches.get(i), h, offset));
             }
         }
         return h;
     }
 
-    private Tensor layer(Backend b, Layer l, KvCache cache, Tensor h, int len, int offset) {
+    private Tensor layer(Backend b, Layer l, KvCache cache, Tensor h, int offset) {
         Tensor[] qkv = Linear.applyAll(l.inputNorm().apply(h), l.q(), l.k(), l.v());
-        Tensor q = heads(b, l.qNorm().apply(b.reshape(qkv[0], len, config.heads(), config.headDim())));
-        Tensor k = heads(b, l.kNorm().apply(b.reshape(qkv[1], len, config.kvHeads(), config.headDim())));
-        Tensor v = heads(b, b.reshape(qkv[2], len, config.kvHeads(), config.headDim()));
+        Tensor q = l.qNorm().apply(Attention.splitHeads(qkv[0], 1, config.heads(), config.headDim()));
+        Tensor k = l.kNorm().apply(Attention.splitHeads(qkv[1], 1, config.kvHeads(), config.headDim()));
+        Tensor v = Attention.splitHeads(qkv[2], 1, config.kvHeads(), config.headDim());
         q = b.rope(q, config.headDim(), false, config.ropeTheta(), 1f, offset);
         k = b.rope(k, config.headDim(), false, config.ropeTheta(), 1f, offset);
         cache.append(k, v);
         h = b.add(h, l.o().apply(Attention.mergeHeads(Attention.causal(q, cache, scale))));
         return b.add(h, l.mlp().apply(l.postNorm().apply(h)));
-    }
-
-    /** {@code [L, heads, hd] -> [1, heads, L, hd]}. */
-    private static Tensor heads(Backend b, Tensor x) {
-        return b.reshape(b.transpose(x, 1, 0, 2), 1, x.dim(1), x.dim(0), x.dim(2));
     }
 }

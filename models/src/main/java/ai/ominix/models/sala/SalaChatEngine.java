@@ -12,8 +12,7 @@ import ai.ominix.kernel.Backend;
 import ai.ominix.tokenizer.StreamDecoder;
 import ai.ominix.tokenizer.Tokenizer;
 import ai.ominix.tokenizer.Tokenizers;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import ai.ominix.weights.JsonFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -121,11 +120,7 @@ public final class SalaChatEngine implements ChatEngine {
     private static Set<Integer> generationEos(Path modelDir) {
         Path file = modelDir.resolve("generation_config.json");
         if (!Files.exists(file)) return Set.of();
-        try {
-            return SalaConfig.tokenIds(new ObjectMapper().readTree(Files.readString(file)).path("eos_token_id"));
-        } catch (IOException e) {
-            throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return SalaConfig.tokenIds(JsonFile.read(file).path("eos_token_id"));
     }
 
     @Override

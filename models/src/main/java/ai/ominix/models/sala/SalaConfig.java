@@ -2,11 +2,10 @@ package ai.ominix.models.sala;
 
 import ai.ominix.engine.ModelLoadException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.ominix.weights.JsonFile;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -29,6 +28,9 @@ public record SalaConfig(int vocabSize, int hiddenSize, int intermediateSize, in
                          float scaleDepth, float dimModelBase, float lightningScale, Sparse sparse,
                          boolean tieWordEmbeddings, int maxPositionEmbeddings, Integer bosTokenId,
                          Set<Integer> eosTokenIds) {
+
+    /** config.json {@code model_type}. */
+    public static final String MODEL_TYPE = "minicpm_sala";
 
     /** The two layer kinds of {@code mixer_types}. */
     public enum Mixer { SPARSE, LIGHTNING }
@@ -108,9 +110,9 @@ public record SalaConfig(int vocabSize, int hiddenSize, int intermediateSize, in
      * included); checkpoint writers add their {@code quantization} block.
      */
     public ObjectNode toJson() {
-        ObjectNode c = new ObjectMapper().createObjectNode();
+        ObjectNode c = JsonNodeFactory.instance.objectNode();
         c.putArray("architectures").add("MiniCPMSALAForCausalLM");
-        c.put("model_type", "minicpm_sala");
+        c.put("model_type", MODEL_TYPE);
         c.put("vocab_size", vocabSize);
         c.put("hidden_size", hiddenSize);
         c.put("intermediate_size", intermediateSize);
@@ -157,18 +159,13 @@ public record SalaConfig(int vocabSize, int hiddenSize, int intermediateSize, in
     }
 
     public static SalaConfig load(Path modelDir) {
-        Path file = modelDir.resolve("config.json");
-        try {
-            return parse(new ObjectMapper().readTree(Files.readString(file)));
-        } catch (IOException e) {
-            throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return parse(JsonFile.read(modelDir.resolve("config.json")));
     }
 
     public static SalaConfig parse(JsonNode c) {
         String type = c.path("model_type").asText("");
-        if (!type.equals("minicpm_sala")) {
-            throw new ModelLoadException("config.json: model_type is '" + type + "', expected 'minicpm_sala'");
+        if (!type.equals(MODEL_TYPE)) {
+            throw new ModelLoadException("config.json: model_type is '" + type + "', expected '" + MODEL_TYPE + "'");
         }
         requireFlag(c, "lightning_use_rope", true);
         requireFlag(c, "attn_use_rope", false);

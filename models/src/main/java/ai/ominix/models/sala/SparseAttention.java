@@ -4,6 +4,7 @@ import ai.ominix.kernel.AttentionMask;
 import ai.ominix.kernel.Backend;
 import ai.ominix.kernel.Tensor;
 import ai.ominix.kernel.Weights;
+import ai.ominix.nn.Attention;
 import ai.ominix.nn.Linear;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,19 +53,13 @@ final class SparseAttention {
     /** {@code n [T, D]} at positions {@code start..}; {@code sparseMode} when the call ends at N ≥ dense_len. */
     Tensor forward(Tensor n, SparseCache cache, int start, boolean sparseMode) {
         Backend b = n.backend();
-        int length = n.dim(0);
         Tensor[] proj = Linear.applyAll(n, qProj, kProj, vProj, oGate);
-        Tensor q = b.reshape(b.transpose(b.reshape(proj[0], length, heads, dim), 1, 0, 2), 1, heads, length, dim);
-        Tensor k = b.reshape(b.transpose(b.reshape(proj[1], length, groups, dim), 1, 0, 2), 1, groups, length, dim);
-        Tensor v = b.reshape(b.transpose(b.reshape(proj[2], length, groups, dim), 1, 0, 2), 1, groups, length, dim);
-        cache.kv.append(k, v);
-        Tensor keys = cache.kv.keys();
-        Tensor values = cache.kv.values();
+        Tensor q = Attention.splitHeads(proj[0], 1, heads, dim);
+        cache.kv.append(Attention.splitHeads(proj[1], 1, groups, dim), Attention.splitHeads(proj[2], 1, groups, dim));
         Tensor a = sparseMode
-                ? selectedBlocks(q, keys, values, cache, start)
-                : b.scaledDotProductAttention(q, keys, values, scale, length == 1 ? AttentionMask.none() : AttentionMask.causal());
-        a = b.reshape(b.transpose(b.reshape(a, heads, length, dim), 1, 0, 2), length, heads * dim);
-        return oProj.apply(b.multiply(a, b.sigmoid(proj[3])));
+                ? selectedBlocks(q, cache.kv.keys(), cache.kv.values(), cache, start)
+                : Attention.causal(q, cache.kv, scale);
+        return oProj.apply(b.multiply(Attention.mergeHeads(a), b.sigmoid(proj[3])));
     }
 
     /** Block-sparse attention (§4.3 rule 7) for queries at {@code start..}, keys {@code [1, G, N, d]}. */

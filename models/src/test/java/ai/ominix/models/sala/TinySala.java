@@ -86,7 +86,8 @@ public final class TinySala {
     public static void writeModel(Path dir, Format format, boolean sharded, int vocabSize, int bosId, int[] eosIds) {
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("config.json"), JSON.writeValueAsString(config(format, vocabSize, bosId, eosIds)));
+            SalaConfig config = config(vocabSize, bosId, eosIds);
+            Files.writeString(dir.resolve("config.json"), JSON.writeValueAsString(config(format, config, eosIds[0])));
             ObjectNode gen = JSON.createObjectNode();
             gen.put("bos_token_id", bosId);
             ArrayNode eos = gen.putArray("eos_token_id");
@@ -94,7 +95,7 @@ public final class TinySala {
             gen.put("pad_token_id", eosIds[0]);
             gen.put("do_sample", true);
             Files.writeString(dir.resolve("generation_config.json"), JSON.writeValueAsString(gen));
-            writeWeights(dir, format, sharded, vocabSize);
+            writeWeights(dir, format, sharded, config);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -110,9 +111,9 @@ public final class TinySala {
                 java.util.Arrays.stream(eosIds).boxed().collect(java.util.stream.Collectors.toSet()));
     }
 
-    static ObjectNode config(Format format, int vocabSize, int bosId, int[] eosIds) {
-        ObjectNode c = config(vocabSize, bosId, eosIds).toJson();
-        c.put("pad_token_id", eosIds[0]);
+    static ObjectNode config(Format format, SalaConfig config, int padId) {
+        ObjectNode c = config.toJson();
+        c.put("pad_token_id", padId);
         c.put("torch_dtype", "bfloat16");
         if (format.bits > 0) {
             ObjectNode q = c.putObject("quantization");
@@ -122,62 +123,45 @@ public final class TinySala {
         return c;
     }
 
-    /** Every tensor, in one fixed generation order so all formats hold the same underlying floats. */
-    private static void writeWeights(Path dir, Format format, boolean sharded, int vocab) throws IOException {
+    /**
+     * Every module of {@link SalaWeights#modules} in order, drawn from one generator so all formats
+     * hold the same underlying floats: linears {@code N(0, 1/in)} (the sparse layers' q and k twice
+     * that scale), norms near one, the embedding {@code N(0, 1/144)}.
+     */
+    private static void writeWeights(Path dir, Format format, boolean sharded, SalaConfig config) throws IOException {
         Random rnd = new Random(SEED);
         List<SafetensorsWriter> shards = List.of(new SafetensorsWriter().metadata("format", "mlx"),
                 new SafetensorsWriter().metadata("format", "mlx"));
         Map<String, Integer> shardOf = new LinkedHashMap<>();
-        class Sink {
-            int current;
-
-            void dense(String name, float[] w, int... shape) {
-                shards.get(current).add(name, DType.BF16, w, shape);
-                shardOf.put(name, current);
-            }
-
-            void linear(String module, float[] w, int out, int in, boolean quantize) {
-                if (quantize) {
-                    MlxQuantizer.quantize(w, out, in, GROUP_SIZE, format.bits, DType.BF16).addTo(shards.get(current), module);
-                    for (String s : List.of(".weight", ".scales", ".biases")) shardOf.put(module + s, current);
-                } else {
-                    dense(module + ".weight", w, out, in);
-                }
-            }
-        }
-        Sink sink = new Sink();
-        boolean q = format.bits > 0;
-        sink.linear("model.embed_tokens", gaussian(rnd, vocab * HIDDEN, 1.0 / 12), vocab, HIDDEN, format.quantizedEmbedding);
-        int sparseDim = HIDDEN / HEADS;
-        for (int l = 0; l < MIXERS.size(); l++) {
-            if (sharded && l == MIXERS.size() / 2) sink.current = 1;
-            String p = "model.layers." + l + ".";
-            sink.dense(p + "input_layernorm.weight", norm(rnd, HIDDEN), HIDDEN);
-            sink.dense(p + "post_attention_layernorm.weight", norm(rnd, HIDDEN), HIDDEN);
-            String a = p + "self_attn.";
-            double in = 1 / Math.sqrt(HIDDEN);
-            if (MIXERS.get(l).equals("minicpm4")) {
-                sink.linear(a + "q_proj", gaussian(rnd, HIDDEN * HIDDEN, 2 * in), HIDDEN, HIDDEN, q);
-                sink.linear(a + "k_proj", gaussian(rnd, KV_HEADS * sparseDim * HIDDEN, 2 * in), KV_HEADS * sparseDim, HIDDEN, q);
-                sink.linear(a + "v_proj", gaussian(rnd, KV_HEADS * sparseDim * HIDDEN, in), KV_HEADS * sparseDim, HIDDEN, q);
-                sink.linear(a + "o_gate", gaussian(rnd, HIDDEN * HIDDEN, in), HIDDEN, HIDDEN, q);
+        int current = 0;
+        String secondShard = "model.layers." + config.numLayers() / 2 + ".";
+        for (SalaWeights.Module m : SalaWeights.modules(config)) {
+            if (sharded && m.name().startsWith(secondShard)) current = 1;
+            SafetensorsWriter shard = shards.get(current);
+            boolean quantize = switch (m.kind()) {
+                case EMBEDDING -> format.quantizedEmbedding;
+                case LINEAR -> format.bits > 0;
+                case NORM -> false;
+            };
+            float[] w = switch (m.kind()) {
+                case EMBEDDING -> gaussian(rnd, m.out() * m.in(), 1.0 / 12);
+                case NORM -> norm(rnd, m.in());
+                // logits = 2·h·W_lmᵀ with |h| ≈ √D: std ≈ 11, so the top-1 margin is rarely below 1e-2
+                case LINEAR -> gaussian(rnd, m.out() * m.in(), m.name().equals("lm_head") ? 0.5
+                        : (m.sparseLayer() && (m.name().endsWith("q_proj") || m.name().endsWith("k_proj")) ? 2 : 1)
+                                / Math.sqrt(m.in()));
+            };
+            if (quantize) {
+                MlxQuantizer.quantize(w, m.out(), m.in(), GROUP_SIZE, format.bits, DType.BF16).addTo(shard, m.name());
+                for (String suffix : List.of(".weight", ".scales", ".biases")) shardOf.put(m.name() + suffix, current);
+            } else if (m.kind() == SalaWeights.Kind.NORM) {
+                shard.add(m.name() + ".weight", DType.BF16, w, m.in());
+                shardOf.put(m.name() + ".weight", current);
             } else {
-                for (String m : List.of("q_proj", "k_proj", "v_proj", "z_proj")) {
-                    sink.linear(a + m, gaussian(rnd, HIDDEN * HIDDEN, in), HIDDEN, HIDDEN, q);
-                }
-                sink.dense(a + "q_norm.weight", norm(rnd, HEAD_DIM), HEAD_DIM);
-                sink.dense(a + "k_norm.weight", norm(rnd, HEAD_DIM), HEAD_DIM);
-                sink.dense(a + "o_norm.weight", norm(rnd, HIDDEN), HIDDEN);
+                shard.add(m.name() + ".weight", DType.BF16, w, m.out(), m.in());
+                shardOf.put(m.name() + ".weight", current);
             }
-            sink.linear(a + "o_proj", gaussian(rnd, HIDDEN * HIDDEN, in), HIDDEN, HIDDEN, q);
-            sink.linear(p + "mlp.gate_proj", gaussian(rnd, INTERMEDIATE * HIDDEN, in), INTERMEDIATE, HIDDEN, q);
-            sink.linear(p + "mlp.up_proj", gaussian(rnd, INTERMEDIATE * HIDDEN, in), INTERMEDIATE, HIDDEN, q);
-            sink.linear(p + "mlp.down_proj", gaussian(rnd, HIDDEN * INTERMEDIATE, 1 / Math.sqrt(INTERMEDIATE)),
-                    HIDDEN, INTERMEDIATE, q);
         }
-        sink.dense("model.norm.weight", norm(rnd, HIDDEN), HIDDEN);
-        // logits = 2·h·W_lmᵀ with |h| ≈ √D: std ≈ 11, so the top-1 margin is rarely below 1e-2
-        sink.linear("lm_head", gaussian(rnd, vocab * HIDDEN, 0.5), vocab, HIDDEN, q);
         if (!sharded) {
             shards.getFirst().write(dir.resolve("model.safetensors"));
             return;

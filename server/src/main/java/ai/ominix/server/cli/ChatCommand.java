@@ -57,8 +57,6 @@ public final class ChatCommand implements Callable<Integer> {
                         });
                 System.out.println();
             }
-        } catch (Exception e) {
-            throw e instanceof RuntimeException r ? r : new CliException(e.getMessage());
         }
         return 0;
     }

@@ -53,8 +53,6 @@ public final class TranscribeCommand implements Callable<Integer> {
                 System.out.print(fmt.render(t));
                 if (fmt == TranscriptFormats.JSON || fmt == TranscriptFormats.VERBOSE_JSON) System.out.println();
             }
-        } catch (Exception e) {
-            throw e instanceof RuntimeException r ? r : new CliException(e.getMessage());
         }
         return 0;
     }

@@ -6,6 +6,7 @@ import ai.ominix.engine.ModelLoadException;
 import ai.ominix.kernel.Backend;
 import ai.ominix.models.qwen3asr.Qwen3AsrEngine;
 import ai.ominix.models.sala.SalaChatEngine;
+import ai.ominix.models.sala.SalaConfig;
 import ai.ominix.server.store.ModelDirs;
 
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ public final class EngineLoaders {
     public static EngineLoaders standard() {
         return builder()
                 .asr(Qwen3AsrEngine.MODEL_TYPE, Qwen3AsrEngine::load)
-                .chat("minicpm_sala", SalaChatEngine::load)
+                .chat(SalaConfig.MODEL_TYPE, SalaChatEngine::load)
                 .build();
     }
 
@@ -62,19 +63,24 @@ public final class EngineLoaders {
 
     /** The kind of model in {@code dir}; a clear {@link ModelLoadException} when it is not one we serve. */
     public static ModelKind kindOf(Path dir) {
-        String type = ModelDirs.modelType(dir);
+        return kindOf(dir, ModelDirs.modelType(dir));
+    }
+
+    private static ModelKind kindOf(Path dir, String type) {
         return ModelKind.ofModelType(type).orElseThrow(() -> new ModelLoadException(
                 "model_type '" + type + "' in " + dir.resolve("config.json") + " is not supported; this server runs "
                         + new TreeMap<>(ModelKind.known())));
     }
 
+    /** The {@code model_type} of {@code dir}, which must hold a model of the {@code wanted} kind. */
     private static String checkKind(Path dir, ModelKind wanted) {
-        ModelKind kind = kindOf(dir);
+        String type = ModelDirs.modelType(dir);
+        ModelKind kind = kindOf(dir, type);
         if (kind != wanted) {
             throw new ModelLoadException(dir + " holds a " + kind.description() + " model, not a "
                     + wanted.description() + " model");
         }
-        return ModelDirs.modelType(dir);
+        return type;
     }
 
     private static ModelLoadException notAvailable(String type) {

@@ -1,5 +1,8 @@
 package ai.ominix.server.engine;
 
+import ai.ominix.models.qwen3asr.Qwen3AsrEngine;
+import ai.ominix.models.sala.SalaConfig;
+
 import java.util.Map;
 import java.util.Optional;
 
@@ -9,8 +12,8 @@ public enum ModelKind {
 
     /** The architectures this server knows, by {@code config.json} {@code model_type}. */
     private static final Map<String, ModelKind> BY_MODEL_TYPE = Map.of(
-            "qwen3_asr", ASR,
-            "minicpm_sala", CHAT);
+            Qwen3AsrEngine.MODEL_TYPE, ASR,
+            SalaConfig.MODEL_TYPE, CHAT);
 
     private final String description;
 

@@ -6,6 +6,7 @@ import ai.ominix.server.hub.Downloads;
 import ai.ominix.server.store.ModelDirs;
 import ai.ominix.server.store.ModelInfo;
 import ai.ominix.server.store.ModelStore;
+import ai.ominix.weights.QuantizationConfig;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
@@ -47,10 +48,11 @@ public final class ModelRoutes {
 
     private void health(ServerRequest req, ServerResponse res) {
         boolean ready = host.ready();
-        if (!ready && host.health().path("status").asText().equals("loading")) {
+        ObjectNode body = host.health();
+        if (!ready && body.path("status").asText().equals("loading")) {
             res.header(HeaderNames.RETRY_AFTER, "5");
         }
-        Requests.sendJson(res, ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, host.health());
+        Requests.sendJson(res, ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -81,7 +83,7 @@ public final class ModelRoutes {
             ObjectNode o = j.toJson();
             o.put("object", "model");
             o.put("created", o.path("started_at").asLong());
-            o.put("owned_by", j.repoId().substring(0, j.repoId().indexOf('/')));
+            o.put("owned_by", ModelInfo.ownerOf(j.repoId()));
             o.put("path", j.target().toString());
             o.put("loaded", false);
             out.add(o);
@@ -120,7 +122,7 @@ public final class ModelRoutes {
     private ObjectNode loadedOutsideStore(String id, String repoId, Path dir) {
         ObjectNode o = Json.object();
         o.put("id", id).put("object", "model").put("created", mtime(dir))
-                .put("owned_by", repoId != null && repoId.contains("/") ? repoId.substring(0, repoId.indexOf('/')) : "local");
+                .put("owned_by", ModelInfo.ownerOf(repoId));
         o.put("path", dir.toString()).put("loaded", true);
         if (repoId != null) o.put("repo_id", repoId);
         quantization(o, ModelDirs.quantization(dir));
@@ -129,7 +131,7 @@ public final class ModelRoutes {
         return o;
     }
 
-    private static void quantization(ObjectNode o, ModelDirs.Quantization q) {
+    private static void quantization(ObjectNode o, QuantizationConfig q) {
         if (q != null) o.putObject("quantization").put("bits", q.bits()).put("group_size", q.groupSize());
     }
 

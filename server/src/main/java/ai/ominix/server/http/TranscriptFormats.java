@@ -73,20 +73,4 @@ public enum TranscriptFormats {
         return String.format(Locale.ROOT, "%02d:%02d:%02d%s%03d",
                 ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, vtt ? "." : ",", ms % 1000);
     }
-
-    /**
-     * The text a streaming client appends for a new segment: a space between two segments unless
-     * the script does not separate words (CJK) or the text already does.
-     */
-    public static String delta(String soFar, String segment) {
-        if (soFar.isEmpty() || segment.isEmpty()) return segment;
-        int last = soFar.codePointBefore(soFar.length());
-        int next = segment.codePointAt(0);
-        boolean needsSpace = !Character.isWhitespace(last) && !Character.isWhitespace(next)
-                && !Character.isIdeographic(last) && !Character.isIdeographic(next)
-                && Character.UnicodeScript.of(last) != Character.UnicodeScript.HIRAGANA
-                && Character.UnicodeScript.of(last) != Character.UnicodeScript.KATAKANA
-                && Character.UnicodeScript.of(last) != Character.UnicodeScript.THAI;
-        return needsSpace ? " " + segment : segment;
-    }
 }

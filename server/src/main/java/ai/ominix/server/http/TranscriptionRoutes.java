@@ -115,12 +115,10 @@ public final class TranscriptionRoutes {
         WorkerCalls.Stream<AsrEngine.Segment> stream = new WorkerCalls.Stream<>(res, cancel);
         CompletableFuture<AsrEngine.Transcript> job = m.worker().submit(cancel, stats::started,
                 () -> transcribe(m.engine(), audio, upload, p, cancel, stats, stream::offer));
-        StringBuilder soFar = new StringBuilder();
-        stream.relay(job, seg -> {
-            String delta = TranscriptFormats.delta(soFar.toString(), seg.text());
-            soFar.append(delta);
-            return Json.write(Json.object().put("type", "transcript.text.delta").put("delta", delta));
-        }, t -> List.of(Json.write(Json.object().put("type", "transcript.text.done").put("text", t.text()))));
+        // The final text is the segments' texts joined as they are (AsrEngine.Transcript), so the
+        // deltas are exactly those texts: a client that appends them gets the done event's text.
+        stream.relay(job, seg -> Json.write(Json.object().put("type", "transcript.text.delta").put("delta", seg.text())),
+                t -> List.of(Json.write(Json.object().put("type", "transcript.text.done").put("text", t.text()))));
     }
 
     private Input readJson(ServerRequest req) {

@@ -1,6 +1,6 @@
 package ai.ominix.server.hub;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.ominix.server.http.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Path;
@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** The progress and outcome of one model download, as {@code GET /v1/models/download/{id}} shows it. */
 public final class DownloadJob {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public enum Status {
         DOWNLOADING("downloading"), COMPLETED("completed"), FAILED("download_failed"),
@@ -145,7 +144,7 @@ public final class DownloadJob {
     }
 
     public ObjectNode toJson() {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("id", id).put("repo_id", repoId).put("status", status.wire());
         if (revision != null) o.put("revision", revision);
         o.putObject("progress")

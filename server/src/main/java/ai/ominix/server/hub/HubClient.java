@@ -1,7 +1,7 @@
 package ai.ominix.server.hub;
 
+import ai.ominix.server.http.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +22,6 @@ import java.util.Objects;
  * hand so that the token is only ever sent to the hub itself, never to a CDN on another host.
  */
 public final class HubClient {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int MAX_REDIRECTS = 10;
 
     private final URI endpoint;
@@ -103,7 +102,7 @@ public final class HubClient {
         HttpResponse<InputStream> res = send(b.build(), repoId);
         try (InputStream in = res.body()) {
             if (res.statusCode() != 200) throw statusError(res.statusCode(), repoId, null);
-            return MAPPER.readTree(in);
+            return Json.MAPPER.readTree(in);
         } catch (IOException e) {
             throw new HubException("bad answer from the hub for " + repoId + ": " + e.getMessage(), e);
         }

@@ -1,6 +1,6 @@
 package ai.ominix.server.observe;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.ominix.server.http.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
  */
 public final class AccessLog implements Filter {
     private static final Logger LOG = Logger.getLogger("ai.ominix.access");
-    private static final ObjectMapper JSON = new ObjectMapper();
     public static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
@@ -51,7 +50,7 @@ public final class AccessLog implements Filter {
     }
 
     private static String line(RequestStats st, String method, String path, String route, int status) {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("request_id", st.requestId()).put("method", method)
                 .put("path", path.length() > 200 ? path.substring(0, 200) : path).put("route", route)
                 .put("status", status).put("duration_ms", round(st.elapsedSeconds() * 1000));

@@ -1,8 +1,9 @@
 package ai.ominix.server.store;
 
 import ai.ominix.engine.ModelLoadException;
+import ai.ominix.weights.JsonFile;
+import ai.ominix.weights.QuantizationConfig;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,12 +12,7 @@ import java.util.stream.Stream;
 
 /** Facts read from a model directory: its {@code config.json} and weight files. */
 public final class ModelDirs {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private ModelDirs() {}
-
-    /** Quantization of an MLX export ({@code quantization} or {@code quantization_config}). */
-    public record Quantization(int bits, int groupSize) {}
 
     public static boolean looksLikeModel(Path dir) {
         return Files.isDirectory(dir) && Files.isRegularFile(dir.resolve("config.json"));
@@ -25,13 +21,7 @@ public final class ModelDirs {
     public static JsonNode config(Path dir) {
         Path file = dir.resolve("config.json");
         if (!Files.isRegularFile(file)) throw new ModelLoadException(dir + " has no config.json; is it a model directory?");
-        try {
-            JsonNode node = MAPPER.readTree(file.toFile());
-            if (node == null || !node.isObject()) throw new ModelLoadException(file + " is not a JSON object");
-            return node;
-        } catch (IOException e) {
-            throw new ModelLoadException(file + " cannot be read: " + e.getMessage(), e);
-        }
+        return JsonFile.readObject(file);
     }
 
     /** {@code model_type} of the config, or throws with a message naming the file. */
@@ -43,20 +33,13 @@ public final class ModelDirs {
         return type.asText();
     }
 
-    /** The quantization block, or null when the model is not quantized or the config is unreadable. */
-    public static Quantization quantization(Path dir) {
+    /** The quantization block, or null when the model is not quantized or the config is unreadable or invalid. */
+    public static QuantizationConfig quantization(Path dir) {
         try {
-            JsonNode cfg = config(dir);
-            for (String key : new String[] {"quantization", "quantization_config"}) {
-                JsonNode q = cfg.get(key);
-                if (q != null && q.path("bits").isInt()) {
-                    return new Quantization(q.get("bits").asInt(), q.path("group_size").asInt(64));
-                }
-            }
+            return QuantizationConfig.fromConfig(config(dir)).orElse(null);
         } catch (ModelLoadException e) {
             return null;
         }
-        return null;
     }
 
     /** Total bytes of the weight files (following the hub cache's symlinks). */

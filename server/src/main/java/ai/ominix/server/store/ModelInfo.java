@@ -1,5 +1,7 @@
 package ai.ominix.server.store;
 
+import ai.ominix.weights.QuantizationConfig;
+
 import java.nio.file.Path;
 
 /**
@@ -11,5 +13,11 @@ import java.nio.file.Path;
  * @param downloadedAt unix seconds, or null when unknown
  * @param source       "models_dir" or "hf_cache"
  */
-public record ModelInfo(String id, String ownedBy, Path path, String repoId, ModelDirs.Quantization quantization,
-                        long sizeBytes, Long downloadedAt, String source) {}
+public record ModelInfo(String id, String ownedBy, Path path, String repoId, QuantizationConfig quantization,
+                        long sizeBytes, Long downloadedAt, String source) {
+
+    /** The owner part of a hub repo id ({@code owner/name}), or "local" when there is none. */
+    public static String ownerOf(String repoId) {
+        return repoId != null && repoId.contains("/") ? repoId.substring(0, repoId.indexOf('/')) : "local";
+    }
+}

@@ -1,7 +1,7 @@
 package ai.ominix.server.store;
 
+import ai.ominix.server.http.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -10,6 +10,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -21,7 +23,6 @@ import java.util.logging.Logger;
  */
 public final class ModelMetadata {
     private static final Logger LOG = Logger.getLogger(ModelMetadata.class.getName());
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** What we know about a model that the directory itself does not say. */
     public record Entry(String repoId, String revision, long downloadedAt) {}
@@ -37,9 +38,17 @@ public final class ModelMetadata {
     }
 
     public synchronized Optional<Entry> get(String id) {
-        JsonNode e = read().path("models").path(id);
-        if (!e.isObject()) return Optional.empty();
-        return Optional.of(new Entry(text(e, "repo_id"), text(e, "revision"), e.path("downloaded_at").asLong(0)));
+        return Optional.ofNullable(all().get(id));
+    }
+
+    /** Every model's entry, by id: one read of the file for a whole listing. */
+    public synchronized Map<String, Entry> all() {
+        Map<String, Entry> out = new HashMap<>();
+        read().path("models").properties().forEach(e -> {
+            JsonNode v = e.getValue();
+            if (v.isObject()) out.put(e.getKey(), new Entry(text(v, "repo_id"), text(v, "revision"), v.path("downloaded_at").asLong(0)));
+        });
+        return out;
     }
 
     public synchronized void put(String id, Entry entry) {
@@ -88,9 +97,9 @@ public final class ModelMetadata {
     }
 
     private ObjectNode read() {
-        if (!Files.isRegularFile(file)) return MAPPER.createObjectNode();
+        if (!Files.isRegularFile(file)) return Json.object();
         try {
-            JsonNode node = MAPPER.readTree(file.toFile());
+            JsonNode node = Json.MAPPER.readTree(file.toFile());
             if (node instanceof ObjectNode obj) return obj;
             throw new IOException("top level is not a JSON object");
         } catch (IOException e) {
@@ -100,7 +109,7 @@ public final class ModelMetadata {
             } catch (IOException ignored) {
                 // Keeping it in place only means the next write replaces it.
             }
-            return MAPPER.createObjectNode();
+            return Json.object();
         }
     }
 
@@ -109,7 +118,7 @@ public final class ModelMetadata {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), ".config-", ".json.tmp");
             try {
-                MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
                 try {
                     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {

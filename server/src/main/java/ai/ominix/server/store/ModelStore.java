@@ -15,6 +15,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -52,11 +53,12 @@ public final class ModelStore {
     public List<ModelInfo> list() {
         List<ModelInfo> out = new ArrayList<>();
         if (Files.isDirectory(modelsDir)) {
+            Map<String, ModelMetadata.Entry> meta = metadata.all();
             try (DirectoryStream<Path> dirs = Files.newDirectoryStream(modelsDir)) {
                 for (Path dir : dirs) {
                     String name = dir.getFileName().toString();
                     if (name.startsWith(".") || !ModelDirs.looksLikeModel(dir)) continue;
-                    out.add(localInfo(name, dir));
+                    out.add(localInfo(name, dir, meta.get(name)));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + modelsDir, e);
@@ -131,13 +133,12 @@ public final class ModelStore {
         });
     }
 
-    private ModelInfo localInfo(String id, Path dir) {
-        Optional<ModelMetadata.Entry> meta = metadata.get(id);
-        String repoId = meta.map(ModelMetadata.Entry::repoId).orElse(null);
-        String owner = repoId != null && repoId.contains("/") ? repoId.substring(0, repoId.indexOf('/')) : "local";
-        Long downloadedAt = meta.map(ModelMetadata.Entry::downloadedAt).filter(t -> t > 0).orElse(null);
-        return new ModelInfo(id, owner, dir, repoId, ModelDirs.quantization(dir), ModelDirs.weightBytes(dir),
-                downloadedAt, "models_dir");
+    /** @param meta what the metadata file says about the model, or null */
+    private static ModelInfo localInfo(String id, Path dir, ModelMetadata.Entry meta) {
+        String repoId = meta == null ? null : meta.repoId();
+        Long downloadedAt = meta != null && meta.downloadedAt() > 0 ? meta.downloadedAt() : null;
+        return new ModelInfo(id, ModelInfo.ownerOf(repoId), dir, repoId, ModelDirs.quantization(dir),
+                ModelDirs.weightBytes(dir), downloadedAt, "models_dir");
     }
 
     /** {@code models--owner--name/snapshots/<rev>/}: the revision {@code refs/main} names, else the newest. */

@@ -9,11 +9,14 @@ import java.util.function.Consumer;
 
 /**
  * A stand-in ASR engine for HTTP tests: one segment per started second of audio, whose text says
- * which second it is and the language/prompt it was given, so tests can check what reached it.
- * It can be held (to fill queues) and records cancellations.
+ * which second it is and the language/prompt it was given, so tests can check what reached it
+ * ({@code "second 1"}, {@code " second 2"}, ...; the transcript is their concatenation, as the real
+ * engine's). It can be held (to fill queues) and records cancellations.
  */
 public final class FakeAsrEngine extends EngineControl implements AsrEngine {
     public volatile long delayPerSegmentMs;
+    /** When set, the segments' texts instead of "second N" (one segment per entry, one second each). */
+    public volatile List<String> script;
     private final String id;
 
     public FakeAsrEngine(String id) {
@@ -30,15 +33,16 @@ public final class FakeAsrEngine extends EngineControl implements AsrEngine {
         begin(cancel);
         double duration = samples.length / 16000.0;
         List<Segment> segs = new ArrayList<>();
-        int n = Math.max(1, (int) Math.ceil(duration));
+        List<String> scripted = script;
+        int n = scripted != null ? scripted.size() : Math.max(1, (int) Math.ceil(duration));
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < n; i++) {
             check(cancel);
-            String t = "second " + (i + 1) + (i == 0 && options.language() != null ? " in " + options.language() : "")
+            String t = scripted != null ? scripted.get(i) : (i == 0 ? "" : " ") + "second " + (i + 1)
+                    + (i == 0 && options.language() != null ? " in " + options.language() : "")
                     + (i == 0 && options.prompt() != null ? " after " + options.prompt() : "");
             Segment s = new Segment(i, i, Math.min(duration, i + 1), t);
             segs.add(s);
-            if (!text.isEmpty()) text.append(' ');
             text.append(t);
             if (onText != null) onText.accept(s);
             pause(delayPerSegmentMs);

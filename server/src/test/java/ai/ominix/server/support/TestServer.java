@@ -12,10 +12,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,6 +137,20 @@ public final class TestServer implements AutoCloseable {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) b.header("Content-Type", contentType);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Sends a JSON POST over a plain socket and returns it open, for tests that leave in the middle
+     * of a request (java.net.http gives no control over when the connection closes).
+     */
+    public Socket rawPostJson(String path, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        Socket sock = new Socket("127.0.0.1", server.port());
+        sock.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        sock.getOutputStream().write(body);
+        sock.getOutputStream().flush();
+        return sock;
     }
 
     public HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
