@@ -244,8 +244,21 @@ public final class KernelBench {
         Tensor k = keep(() -> be.fromArray(random(hkv * ctx * d, 10), 1, hkv, ctx, d));
         Tensor v = keep(() -> be.fromArray(random(hkv * ctx * d, 11), 1, hkv, ctx, d));
         Tensor q1 = keep(() -> be.fromArray(random(hq * d, 12), 1, hq, 1, d));
+        // decode reads the cache from DRAM, as a model's 28 layers of caches do: cycle over copies
+        long kvBytes = 2L * hkv * ctx * d * 4;
+        int copies = copiesFor(kvBytes);
+        Tensor[] ks = new Tensor[copies], vs = new Tensor[copies];
+        ks[0] = k;
+        vs[0] = v;
+        for (int i = 1; i < copies; i++) {
+            int seed = 100 + 2 * i;
+            ks[i] = keep(() -> be.fromArray(random(hkv * ctx * d, seed), 1, hkv, ctx, d));
+            vs[i] = keep(() -> be.fromArray(random(hkv * ctx * d, seed + 1), 1, hkv, ctx, d));
+        }
+        int[] next = {0};
         bandwidthRow("attention decode, causal, GQA 16/8, d128 (f32 K/V read)", "qwen3-asr", "self_attn", "1 query × 4096 keys",
-                2.0 * hkv * ctx * d * 4, () -> be.scaledDotProductAttention(q1, k, v, 0.088f, AttentionMask.causal()));
+                kvBytes, () -> be.scaledDotProductAttention(q1, ks[next[0] % copies], vs[next[0]++ % copies], 0.088f, AttentionMask.causal()));
+        for (int i = 1; i < copies; i++) close(ks[i], vs[i]);
         int lq = quick ? 256 : 1024;
         Tensor qp = keep(() -> be.fromArray(random(hq * lq * d, 13), 1, hq, lq, d));
         double flops = 4.0 * hq * d * ((double) lq * ctx - (double) lq * lq / 2);
