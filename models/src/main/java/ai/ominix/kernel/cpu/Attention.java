@@ -160,7 +160,7 @@ final class Attention {
         /** Scores of a block as one GEMM {@code Q·Kᵀ} (the key rows of the cache are the "weight" rows), then masks. */
         private void scoresGemm(int b, int kvh, int i0, int nq, int rows, int kb, int kn, float[] qs, float[] s) {
             RowMatrix keys = new DenseRows(k.seg, k.at(b, kvh, kb), 4L * k.s2, DType.F32, kn, d);
-            Gemm.run(null, rows, kn, d, Gemm.heapA(qs, 0, d, rows), keys, MemorySegment.ofArray(s), 0, KEY_BLOCK);
+            Gemm.run(null, rows, kn, d, Gemm.heapA(qs, 0, d, rows), keys, s, 0, KEY_BLOCK);
             if (!causal && mask == null) return;
             for (int r = 0; r < rows; r++) {
                 int i = i0 + r % nq, h = kvh * group + r / nq;
@@ -180,7 +180,7 @@ final class Attention {
         private void valuesGemm(int b, int kvh, int rows, int kb, int kn, float[] s, float[] o) {
             float[] t = Scratch.ATTN_T.get(rows * dv);
             Gemm.run(null, rows, dv, kn, Gemm.heapA(s, 0, KEY_BLOCK, rows),
-                    Gemm.kMajorB(v.seg, v.at(b, kvh, kb), v.s2), MemorySegment.ofArray(t), 0, dv);
+                    Gemm.kMajorB(v.seg, v.at(b, kvh, kb), v.s2), t, 0, dv);
             int n = rows * dv, x = 0;
             for (; x <= n - Vec.L; x += Vec.L) {
                 FloatVector.fromArray(Vec.F, o, x).add(FloatVector.fromArray(Vec.F, t, x)).intoArray(o, x);

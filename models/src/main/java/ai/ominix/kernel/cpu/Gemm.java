@@ -34,9 +34,25 @@ final class Gemm {
 
     /** Runs the product, writing (not accumulating into) C rows of stride {@code ldc} floats; {@code pool} null = this thread only. */
     static void run(KernelPool pool, int m, int n, int k, ASource a, BSource b, MemorySegment c, long cByte, long ldc) {
+        run(pool, m, n, k, a, b, new SegmentC(c, cByte, ldc));
+    }
+
+    /**
+     * The same into a heap array (row i at {@code c[cOff + i·ldc]}), for callers whose results stay
+     * on the heap (attention blocks). Not through {@code MemorySegment.ofArray}: a heap segment is a
+     * third segment class, next to native activations and mapped weights, at the vector load and
+     * store sites that every kernel shares, and C2 then compiles those accesses for any class:
+     * measured, one-token attention over a 4K-token cache ran 2.2× slower in a JVM that had also run
+     * a prefill (1.0 → 2.3 ms per layer).
+     */
+    static void run(KernelPool pool, int m, int n, int k, ASource a, BSource b, float[] c, int cOff, int ldc) {
+        run(pool, m, n, k, a, b, new ArrayC(c, cOff, ldc));
+    }
+
+    private static void run(KernelPool pool, int m, int n, int k, ASource a, BSource b, COut c) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
-            for (int i = 0; i < m; i++) c.asSlice(cByte + 4L * i * ldc, 4L * n).fill((byte) 0);
+            c.zero(m, n);
             return;
         }
         int mBlocks = (m + MC - 1) / MC;
@@ -51,7 +67,7 @@ final class Gemm {
                 int mb = t / nGroups, ng = t % nGroups;
                 int i0 = mb * MC, mc = Math.min(MC, m - i0);
                 int p0 = (int) ((long) panels * ng / nGroups), p1 = (int) ((long) panels * (ng + 1) / nGroups);
-                block(n, k, a, shared, b, c, cByte, ldc, i0, mc, p0, p1);
+                block(n, k, a, shared, b, c, i0, mc, p0, p1);
             }
         };
         if (pool == null) {
@@ -80,8 +96,7 @@ final class Gemm {
         return all;
     }
 
-    private static void block(int n, int k, ASource a, float[] shared, BSource b, MemorySegment c, long cByte, long ldc,
-                              int i0, int mc, int p0, int p1) {
+    private static void block(int n, int k, ASource a, float[] shared, BSource b, COut c, int i0, int mc, int p0, int p1) {
         int slivers = (mc + MR - 1) / MR;
         float[] ap = shared != null ? shared : Scratch.A_PACK.get(slivers * MR * KC);
         float[] bp = Scratch.B_PACK.get(KC * NR);
@@ -100,7 +115,7 @@ final class Gemm {
                 for (int s = 0; s < slivers; s++) {
                     int row = i0 + s * MR;
                     kernel(ap, aOff + s * kc * MR, bp, kc, tile);
-                    flush(tile, c, cByte + 4L * (row * ldc + n0), 4L * ldc, Math.min(MR, i0 + mc - row), nc, k0 > 0);
+                    c.flush(tile, row, n0, Math.min(MR, i0 + mc - row), nc, k0 > 0);
                 }
             }
         }
@@ -151,26 +166,66 @@ final class Gemm {
         c51.intoArray(tile, 11 * l);
     }
 
-    /** Writes (or adds) the first {@code mr} rows and {@code nc} columns of the tile to C. */
-    static void flush(float[] tile, MemorySegment c, long cByte, long ldcBytes, int mr, int nc, boolean accumulate) {
-        for (int r = 0; r < mr; r++) {
-            long row = cByte + r * ldcBytes;
-            int t = r * NR;
-            if (nc == NR) {
-                FloatVector v0 = FloatVector.fromArray(Vec.F, tile, t), v1 = FloatVector.fromArray(Vec.F, tile, t + Vec.L);
-                if (accumulate) {
-                    v0 = v0.add(Vec.load(c, row));
-                    v1 = v1.add(Vec.load(c, row + 4L * Vec.L));
-                }
-                v0.intoMemorySegment(c, row, Vec.LE);
-                v1.intoMemorySegment(c, row + 4L * Vec.L, Vec.LE);
-            } else {
-                for (int j = 0; j < nc; j++) {
-                    float v = tile[t + j];
-                    if (accumulate) v += c.get(Elements.F32, row + 4L * j);
-                    c.set(Elements.F32, row + 4L * j, v);
+    /** Where C goes: {@link #flush} writes (or adds) the first {@code mr} rows and {@code nc} columns of a tile at (row, col). */
+    private sealed interface COut {
+        void flush(float[] tile, int row, int col, int mr, int nc, boolean accumulate);
+
+        void zero(int m, int n);
+    }
+
+    private record SegmentC(MemorySegment c, long cByte, long ldc) implements COut {
+        @Override
+        public void flush(float[] tile, int row0, int col, int mr, int nc, boolean accumulate) {
+            for (int r = 0; r < mr; r++) {
+                long row = cByte + 4L * ((row0 + r) * ldc + col);
+                int t = r * NR;
+                if (nc == NR) {
+                    FloatVector v0 = FloatVector.fromArray(Vec.F, tile, t), v1 = FloatVector.fromArray(Vec.F, tile, t + Vec.L);
+                    if (accumulate) {
+                        v0 = v0.add(Vec.load(c, row));
+                        v1 = v1.add(Vec.load(c, row + 4L * Vec.L));
+                    }
+                    v0.intoMemorySegment(c, row, Vec.LE);
+                    v1.intoMemorySegment(c, row + 4L * Vec.L, Vec.LE);
+                } else {
+                    for (int j = 0; j < nc; j++) {
+                        float v = tile[t + j];
+                        if (accumulate) v += c.get(Elements.F32, row + 4L * j);
+                        c.set(Elements.F32, row + 4L * j, v);
+                    }
                 }
             }
+        }
+
+        @Override
+        public void zero(int m, int n) {
+            for (int i = 0; i < m; i++) c.asSlice(cByte + 4L * i * ldc, 4L * n).fill((byte) 0);
+        }
+    }
+
+    private record ArrayC(float[] c, int cOff, int ldc) implements COut {
+        @Override
+        public void flush(float[] tile, int row0, int col, int mr, int nc, boolean accumulate) {
+            for (int r = 0; r < mr; r++) {
+                int row = cOff + (row0 + r) * ldc + col;
+                int t = r * NR;
+                if (nc == NR) {
+                    FloatVector v0 = FloatVector.fromArray(Vec.F, tile, t), v1 = FloatVector.fromArray(Vec.F, tile, t + Vec.L);
+                    if (accumulate) {
+                        v0 = v0.add(FloatVector.fromArray(Vec.F, c, row));
+                        v1 = v1.add(FloatVector.fromArray(Vec.F, c, row + Vec.L));
+                    }
+                    v0.intoArray(c, row);
+                    v1.intoArray(c, row + Vec.L);
+                } else {
+                    for (int j = 0; j < nc; j++) c[row + j] = accumulate ? c[row + j] + tile[t + j] : tile[t + j];
+                }
+            }
+        }
+
+        @Override
+        public void zero(int m, int n) {
+            for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
         }
     }
 
