@@ -111,6 +111,7 @@ public final class OminixServer implements AutoCloseable {
         routing.addFilter(draining);
         if (!opt.corsOrigins().isEmpty()) routing.addFilter(new CorsFilter(opt.corsOrigins()));
         if (opt.apiKey() != null && !opt.apiKey().isBlank()) routing.addFilter(new ApiKeyFilter(opt.apiKey()));
+        // Always the Prometheus text format, whatever Accept says: scrapers send all sorts of lists.
         routing.get("/metrics", (req, res) -> Requests.sendText(res, "text/plain; version=0.0.4; charset=utf-8", metrics.render()));
         new ModelRoutes(host, store, downloads).register(routing);
         DisconnectWatcher disconnects = DisconnectWatcher.create();

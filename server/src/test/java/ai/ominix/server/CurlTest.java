@@ -22,9 +22,10 @@ class CurlTest {
     void curlAgainstARunningServer() throws Exception {
         Path audio = java.nio.file.Files.createDirectories(tmp.resolve("audio"));
         Path wav = TestAudio.writeWav(audio.resolve("clip.wav"), 2);
-        try (TestServer s = TestServer.builder(tmp).allowFilePaths(List.of(audio)).uploadMb(1).start()) {
+        Path longWav = TestAudio.writeWav(audio.resolve("long.wav"), 40); // 1.3 MB
+        try (TestServer s = TestServer.builder(tmp).allowFilePaths(List.of(audio)).uploadMb(2).start()) {
             s.awaitReady();
-            Process p = new ProcessBuilder("bash", "src/test/sh/curl-api.sh", s.baseUrl(), wav.toString())
+            Process p = new ProcessBuilder("bash", "src/test/sh/curl-api.sh", s.baseUrl(), wav.toString(), longWav.toString())
                     .redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));

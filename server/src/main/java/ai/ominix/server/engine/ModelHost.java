@@ -35,7 +35,9 @@ public final class ModelHost implements AutoCloseable {
     private final BackendProvider backends;
     private final String backendKind;
     private final int queueCapacity;
-    private final ModelSlot<AsrEngine> asr = new ModelSlot<>(ModelKind.ASR, Set.of("qwen3-asr", "whisper-1"));
+    private final ModelSlot<AsrEngine> asr = new ModelSlot<>(ModelKind.ASR, Set.of("qwen3-asr", "whisper-1",
+            // OpenAI's current transcription models, which the SDKs' examples name.
+            "gpt-4o-transcribe", "gpt-4o-mini-transcribe"));
     private final ModelSlot<ChatEngine> chat = new ModelSlot<>(ModelKind.CHAT, Set.of("minicpm-sala", "minicpm-sala-9b"));
     private volatile Backend backend;
     private volatile Thread loader;

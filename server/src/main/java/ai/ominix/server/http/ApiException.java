@@ -37,6 +37,10 @@ public final class ApiException extends RuntimeException {
         return new ApiException(409, "conflict", code, null, message, null);
     }
 
+    public static ApiException notAcceptable(String message) {
+        return new ApiException(406, "invalid_request_error", "not_acceptable", null, message, null);
+    }
+
     public static ApiException tooLarge(String message) {
         return new ApiException(413, "invalid_request_error", "file_too_large", "file", message, null);
     }

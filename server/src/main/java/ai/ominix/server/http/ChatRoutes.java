@@ -28,7 +28,12 @@ public final class ChatRoutes {
     }
 
     public void register(HttpRouting.Builder routing) {
-        routing.post("/v1/chat/completions", this::complete);
+        routing.post("/v1/chat/completions", Produces.of(Produces.JSON, Produces.EVENT_STREAM).guard(this::complete));
+        // Legacy text completions: clients that still call it should learn where chat is.
+        routing.post("/v1/completions", (req, res) -> {
+            throw ApiException.badRequest("unsupported_endpoint", null, "legacy text completions (/v1/completions) "
+                    + "are not served: the chat model takes messages; use POST /v1/chat/completions");
+        });
     }
 
     private void complete(ServerRequest req, ServerResponse res) {

@@ -73,6 +73,9 @@ public final class ErrorResponses {
             case 413 -> ApiException.tooLarge("request body is larger than the configured upload limit (--max-upload-mb)");
             case 404 -> ApiException.notFound("not_found", "not found");
             case 415 -> ApiException.unsupportedMediaType(message != null ? message : "unsupported content type");
+            // Helidon SE 4 speaks HTTP/1.1 and HTTP/2 only; nginx proxies with HTTP/1.0 unless told otherwise.
+            case 505 -> new ApiException(505, "invalid_request_error", "http_version_not_supported", null,
+                    "this server speaks HTTP/1.1 (and HTTP/2), not HTTP/1.0; behind nginx set 'proxy_http_version 1.1;'", null);
             default -> status >= 400 && status < 500
                     ? new ApiException(status, "invalid_request_error", "invalid_request", null,
                             message != null ? message : "malformed request", null)

@@ -36,14 +36,15 @@ public final class ModelRoutes {
     }
 
     public void register(HttpRouting.Builder routing) {
-        routing.get("/health", this::health)
-                .get("/v1/models", this::list)
-                .post("/v1/models/download", this::download)
-                .get("/v1/models/download/{id}", this::downloadStatus)
-                .delete("/v1/models/download/{id}", this::cancelDownload)
-                .get("/v1/models/{id}", this::get)
-                .get("/v1/models/{owner}/{name}", this::get)
-                .delete("/v1/models/{id}", this::delete);
+        Produces json = Produces.of(Produces.JSON);
+        routing.get("/health", json.guard(this::health))
+                .get("/v1/models", json.guard(this::list))
+                .post("/v1/models/download", json.guard(this::download))
+                .get("/v1/models/download/{id}", json.guard(this::downloadStatus))
+                .delete("/v1/models/download/{id}", json.guard(this::cancelDownload))
+                .get("/v1/models/{id}", json.guard(this::get))
+                .get("/v1/models/{owner}/{name}", json.guard(this::get))
+                .delete("/v1/models/{id}", json.guard(this::delete));
     }
 
     private void health(ServerRequest req, ServerResponse res) {

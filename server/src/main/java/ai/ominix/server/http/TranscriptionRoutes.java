@@ -52,7 +52,13 @@ public final class TranscriptionRoutes {
     }
 
     public void register(HttpRouting.Builder routing) {
-        routing.post("/v1/audio/transcriptions", this::transcribe);
+        routing.post("/v1/audio/transcriptions", Produces.of(Produces.JSON, "text/plain", "text/vtt",
+                "application/x-subrip", Produces.EVENT_STREAM).guard(this::transcribe));
+        routing.post("/v1/audio/translations", (req, res) -> {
+            throw ApiException.badRequest("unsupported_endpoint", null, "translation (/v1/audio/translations) is not "
+                    + "served: Qwen3-ASR transcribes speech in its own language; use POST /v1/audio/transcriptions "
+                    + "(with 'language' to name the spoken language)");
+        });
     }
 
     private record Input(ObjectNode fields, Path upload, Path serverFile) {}

@@ -4,9 +4,7 @@ import ai.ominix.engine.Cancellation;
 import ai.ominix.engine.CancelledException;
 import ai.ominix.engine.ContextOverflowException;
 import ai.ominix.engine.InvalidRequestException;
-import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.ServerResponse;
-import io.helidon.webserver.sse.SseSink;
 
 import java.io.UncheckedIOException;
 import java.util.concurrent.BlockingQueue;
@@ -86,7 +84,7 @@ public final class WorkerCalls {
         private final BlockingQueue<Object> pieces = new LinkedBlockingQueue<>();
         private final ServerResponse res;
         private final Cancellation cancel;
-        private SseSink sink;
+        private EventStream sink;
 
         public Stream(ServerResponse res, Cancellation cancel) {
             this.res = res;
@@ -115,11 +113,11 @@ public final class WorkerCalls {
                         @SuppressWarnings("unchecked") P piece = (P) p;
                         emit(event.apply(piece));
                     } else if (sink != null) {
-                        send(SseEvent.builder().comment("keep-alive").build());
+                        send(() -> sink.comment("keep-alive"));
                     }
                 }
-                if (sink == null) sink = res.sink(SseSink.TYPE);
-                sink.close();
+                if (sink == null) sink = EventStream.open(res);
+                send(sink::close);
             } catch (InterruptedException e) {
                 cancel.cancel("request thread interrupted");
                 Thread.currentThread().interrupt();
@@ -132,7 +130,7 @@ public final class WorkerCalls {
                 // The stream is open: report the failure in-band, as the OpenAI API does.
                 cancel.cancel("failed");
                 try {
-                    sink.emit(SseEvent.builder().data(Json.write(ErrorResponses.envelope(ErrorResponses.toApi(e)))).build());
+                    sink.data(Json.write(ErrorResponses.envelope(ErrorResponses.toApi(e))));
                     sink.close();
                 } catch (RuntimeException ignored) {
                     // The client is gone as well.
@@ -141,13 +139,13 @@ public final class WorkerCalls {
         }
 
         private void emit(String data) {
-            if (sink == null) sink = res.sink(SseSink.TYPE);
-            send(SseEvent.builder().data(data).build());
+            if (sink == null) sink = EventStream.open(res);
+            send(() -> sink.data(data));
         }
 
-        private void send(SseEvent event) {
+        private static void send(Runnable write) {
             try {
-                sink.emit(event);
+                write.run();
             } catch (RuntimeException e) {
                 throw new ClientGone(e);
             }
