@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 @Command(name = "service", mixinStandardHelpOptions = true,
         description = "Run ominix as a login service: a launchd LaunchAgent on macOS, a systemd --user unit on Linux.",
@@ -36,7 +38,16 @@ public final class ServiceCommand implements Runnable {
     }
 
     static ServiceManager manager() {
-        return new ServiceManager(ServiceManager.detect(), ServiceManager.inheritIo(), home(), uid());
+        return new ServiceManager(ServiceManager.detect(), ServiceManager.system(), home(), uid(), System.getenv());
+    }
+
+    /** A file that cannot be written or deleted is the user's to fix: one line, no stack trace. */
+    static <T> T files(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (UncheckedIOException e) {
+            throw new CliException(e.getMessage() + " (" + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage() + ")");
+        }
     }
 
     static Path home() {
@@ -49,16 +60,26 @@ public final class ServiceCommand implements Runnable {
 
     @Command(name = "install", mixinStandardHelpOptions = true,
             description = "Install (or replace) and start the service; any 'ominix serve' flags follow, e.g. "
-                    + "'ominix service install --asr-model mlx-community/Qwen3-ASR-0.6B-8bit --port 8080'.")
+                    + "'ominix service install --asr-model mlx-community/Qwen3-ASR-0.6B-8bit --port 8080'. "
+                    + "Where no systemd user instance runs (no user bus) the unit is written and the commands that start it are printed.")
     static final class Install implements Callable<Integer> {
+        @Option(names = "--no-start", description = "Write the definition but do not start it; print the commands that will.")
+        boolean noStart;
+
         @Unmatched
         List<String> serveArgs = new ArrayList<>();
 
         @Override
         public Integer call() {
             ServiceSpec spec = spec(serveArgs, System.getenv(), home(), launcher());
-            Path file = manager().install(spec);
-            System.out.println("installed " + file + "\n  " + String.join(" ", spec.command()));
+            ServiceManager.Installed done = files(() -> manager().install(spec, !noStart));
+            System.out.println("installed " + done.file() + "\n  " + String.join(" ", spec.command()));
+            if (done.warning() != null) {
+                System.err.println("ominix: warning: " + done.warning());
+                System.err.println(done.next());
+            } else if (done.next() != null) {
+                System.out.println(done.next());
+            }
             return 0;
         }
     }
@@ -109,16 +130,19 @@ public final class ServiceCommand implements Runnable {
     static final class Uninstall implements Callable<Integer> {
         @Override
         public Integer call() {
-            System.out.println(manager().uninstall() ? "uninstalled" : "was not installed");
+            ServiceManager.Uninstalled done = files(() -> manager().uninstall());
+            System.out.println(done.existed() ? "uninstalled" : "was not installed");
+            if (done.warning() != null) System.err.println("ominix: warning: " + done.warning());
             return 0;
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show whether the service is installed and running.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show whether the service is installed and running; "
+            + "exit code 3 when it is not installed (or not running), 4 when its state is unknown (no systemd user instance to ask).")
     static final class Status implements Callable<Integer> {
         @Override
         public Integer call() {
-            return manager().status();
+            return manager().status(System.out);
         }
     }
 
