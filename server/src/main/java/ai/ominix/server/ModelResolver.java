@@ -1,7 +1,7 @@
 package ai.ominix.server;
 
 import ai.ominix.engine.ModelLoadException;
-import ai.ominix.server.engine.ModelHost;
+import ai.ominix.server.engine.ModelRegistry;
 import ai.ominix.server.engine.ModelKind;
 import ai.ominix.server.hub.DownloadJob;
 import ai.ominix.server.hub.Downloads;
@@ -33,21 +33,21 @@ public final class ModelResolver {
         this.progress = progress;
     }
 
-    public ModelHost.Resolved resolve(String spec, ModelKind kind) {
+    public ModelRegistry.Resolved resolve(String spec, ModelKind kind) {
         Optional<Path> dir = asDirectory(spec);
         if (dir.isPresent()) {
             Path d = dir.get();
             String id = d.getFileName().toString();
             String repoId = d.getParent() != null && d.getParent().equals(store.modelsDir())
                     ? store.metadata().get(id).map(ModelMetadata.Entry::repoId).orElse(null) : null;
-            return new ModelHost.Resolved(d, id, repoId);
+            return new ModelRegistry.Resolved(d, id, repoId);
         }
         Optional<ModelInfo> known = store.find(spec);
-        if (known.isPresent()) return new ModelHost.Resolved(known.get().path(), known.get().id(), known.get().repoId());
+        if (known.isPresent()) return new ModelRegistry.Resolved(known.get().path(), known.get().id(), known.get().repoId());
         if (spec.contains("/") && !spec.startsWith("/") && !spec.startsWith(".")) {
             String id = Downloads.idOf(spec);
             Optional<ModelInfo> byName = store.find(id);
-            if (byName.isPresent()) return new ModelHost.Resolved(byName.get().path(), id, byName.get().repoId());
+            if (byName.isPresent()) return new ModelRegistry.Resolved(byName.get().path(), id, byName.get().repoId());
             return pull(spec);
         }
         throw new ModelLoadException("model '" + spec + "' not found: it is not a directory with a config.json, not a model in "
@@ -55,7 +55,7 @@ public final class ModelResolver {
     }
 
     /** Pulls a repo into the models dir and waits for it. */
-    public ModelHost.Resolved pull(String repoId) {
+    public ModelRegistry.Resolved pull(String repoId) {
         DownloadJob job = downloads.start(repoId, null);
         try {
             while (!job.await(1000)) {
@@ -70,7 +70,7 @@ public final class ModelResolver {
         if (job.status() != DownloadJob.Status.COMPLETED) {
             throw new ModelLoadException("pulling " + repoId + " failed: " + job.error());
         }
-        return new ModelHost.Resolved(job.target(), job.id(), repoId);
+        return new ModelRegistry.Resolved(job.target(), job.id(), repoId);
     }
 
     private static Optional<Path> asDirectory(String spec) {

@@ -2,7 +2,8 @@ package ai.ominix.server;
 
 import ai.ominix.server.engine.AudioDecoder;
 import ai.ominix.server.engine.EngineLoaders;
-import ai.ominix.server.engine.ModelHost;
+import ai.ominix.server.engine.ModelKind;
+import ai.ominix.server.engine.ModelRegistry;
 import ai.ominix.server.http.ApiException;
 import ai.ominix.server.http.ChatRoutes;
 import ai.ominix.server.http.DisconnectWatcher;
@@ -28,25 +29,27 @@ import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
  * A running ominix server: the HTTP listener (Helidon SE, one virtual thread per request), the
- * model host with its inference workers, the model store and the downloads. Listening starts
+ * model registry with its inference workers, the model store and the downloads. Listening starts
  * before any model loads.
  */
 public final class OminixServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(OminixServer.class.getName());
 
     /** The pluggable pieces: engines, compute backend, audio decoding. */
-    public record Parts(EngineLoaders loaders, ModelHost.BackendProvider backends, AudioDecoder audio) {}
+    public record Parts(EngineLoaders loaders, ModelRegistry.BackendProvider backends, AudioDecoder audio) {}
 
     /** How long shutdown lets requests in flight finish before cancelling them. */
     private static final long GRACE_MILLIS = Long.getLong("ominix.shutdown.grace.ms", 10_000);
 
     private final WebServer web;
-    private final ModelHost host;
+    private final ModelRegistry registry;
     private final ModelStore store;
     private final Downloads downloads;
     private final Uploads uploads;
@@ -55,10 +58,10 @@ public final class OminixServer implements AutoCloseable {
     private final DisconnectWatcher disconnects;
     private boolean closed;
 
-    private OminixServer(WebServer web, ModelHost host, ModelStore store, Downloads downloads, Uploads uploads,
+    private OminixServer(WebServer web, ModelRegistry registry, ModelStore store, Downloads downloads, Uploads uploads,
                          Draining draining, ServerMetrics metrics, DisconnectWatcher disconnects) {
         this.web = web;
-        this.host = host;
+        this.registry = registry;
         this.store = store;
         this.downloads = downloads;
         this.uploads = uploads;
@@ -79,32 +82,42 @@ public final class OminixServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the models directory " + opt.modelsDir(), e);
         }
-        ModelHost host = new ModelHost(parts.loaders(), parts.backends(), opt.backend(), opt.queueCapacity());
-        host.openBackend(); // before listening: an unusable --backend stops the start here
         ModelStore store = new ModelStore(opt.modelsDir(), env.hubCache(), new ModelMetadata(env.configFile()));
         Downloads downloads = new Downloads(new HubClient(env.hubEndpoint(), env.hubToken()), store);
+        ModelRegistry registry = new ModelRegistry(parts.loaders(), parts.backends(), opt.backend(), opt.limits(), store, downloads);
+        try {
+            registry.openBackend(); // before listening: an unusable --backend stops the start here
+        } catch (RuntimeException e) {
+            registry.close();
+            downloads.close();
+            throw e;
+        }
         OminixServer server;
         try {
-            server = listen(opt, env, parts, host, store, downloads);
+            server = listen(opt, env, parts, registry, store, downloads);
         } catch (RuntimeException e) {
             downloads.close();
-            host.close();
+            registry.close();
             throw e;
         }
         LOG.info("listening on http://" + opt.host() + ":" + server.port() + " (models: " + opt.modelsDir() + ")");
         ModelResolver resolver = new ModelResolver(store, downloads, pullProgress);
-        host.startLoading(opt.asrModel(), opt.chatModel(), resolver::resolve);
+        Map<ModelKind, String> defaults = new LinkedHashMap<>();
+        if (opt.asrModel() != null) defaults.put(ModelKind.ASR, opt.asrModel());
+        if (opt.chatModel() != null) defaults.put(ModelKind.CHAT, opt.chatModel());
+        registry.startDefaults(defaults, resolver::resolve);
         downloads.resumePending();
         return server;
     }
 
-    private static OminixServer listen(ServerOptions opt, OminixEnv env, Parts parts, ModelHost host, ModelStore store,
+    private static OminixServer listen(ServerOptions opt, OminixEnv env, Parts parts, ModelRegistry registry, ModelStore store,
                                        Downloads downloads) {
         long uploadLimit = opt.maxUploadMb() << 20;
         Uploads uploads = new Uploads(env.ominixHome().resolve("tmp"), uploadLimit);
         FilePathPolicy filePaths = new FilePathPolicy(opt.effectiveFilePathDirs(env.userHome()));
 
-        ServerMetrics metrics = new ServerMetrics(host, downloads);
+        ServerMetrics metrics = new ServerMetrics(registry, downloads);
+        registry.events(metrics);
         Draining draining = new Draining();
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter(new AccessLog(metrics));
@@ -113,10 +126,10 @@ public final class OminixServer implements AutoCloseable {
         if (opt.apiKey() != null && !opt.apiKey().isBlank()) routing.addFilter(new ApiKeyFilter(opt.apiKey()));
         // Always the Prometheus text format, whatever Accept says: scrapers send all sorts of lists.
         routing.get("/metrics", (req, res) -> Requests.sendText(res, "text/plain; version=0.0.4; charset=utf-8", metrics.render()));
-        new ModelRoutes(host, store, downloads).register(routing);
+        new ModelRoutes(registry, store, downloads).register(routing);
         DisconnectWatcher disconnects = DisconnectWatcher.create();
-        new TranscriptionRoutes(host, parts.audio(), uploads, filePaths, disconnects).register(routing);
-        new ChatRoutes(host, opt.chatDefaults(), disconnects).register(routing);
+        new TranscriptionRoutes(registry, parts.audio(), uploads, filePaths, disconnects).register(routing);
+        new ChatRoutes(registry, opt.chatDefaults(), disconnects).register(routing);
         routing.any((req, res) -> {
             throw ApiException.notFound("not_found", "unknown endpoint " + req.prologue().method().text() + " "
                     + ai.ominix.server.http.Fields.echo(req.path().path()));
@@ -140,15 +153,15 @@ public final class OminixServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + opt.host() + ":" + opt.port()
                     + " (is the port in use or the address not this machine's? --port 0 picks a free port)");
         }
-        return new OminixServer(web, host, store, downloads, uploads, draining, metrics, disconnects);
+        return new OminixServer(web, registry, store, downloads, uploads, draining, metrics, disconnects);
     }
 
     public int port() {
         return web.port();
     }
 
-    public ModelHost host() {
-        return host;
+    public ModelRegistry registry() {
+        return registry;
     }
 
     public ModelStore store() {
@@ -179,17 +192,17 @@ public final class OminixServer implements AutoCloseable {
         try {
             if (!draining.drain(GRACE_MILLIS)) {
                 LOG.warning("grace period over with " + draining.inFlight() + " request(s) in flight; cancelling them");
-                host.cancelAll("server shutting down");
+                registry.cancelAll("server shutting down");
                 draining.drain(2_000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            host.cancelAll("server shutting down");
+            registry.cancelAll("server shutting down");
         }
         web.stop();
         disconnects.close();
         downloads.stopAll(true);
-        host.close();
+        registry.close();
         LOG.info("stopped");
     }
 }

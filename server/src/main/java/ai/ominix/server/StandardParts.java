@@ -5,7 +5,7 @@ import ai.ominix.audio.AudioLoader;
 import ai.ominix.kernel.Backends;
 import ai.ominix.server.engine.AudioDecoder;
 import ai.ominix.server.engine.EngineLoaders;
-import ai.ominix.server.engine.ModelHost;
+import ai.ominix.server.engine.ModelRegistry;
 import ai.ominix.server.http.ApiException;
 
 /** The production pieces: the real engines, backends and audio decoder. */
@@ -28,7 +28,7 @@ public final class StandardParts {
     }
 
     /** {@code auto|cpu|mlx}; the CPU backend uses every core. */
-    public static ModelHost.BackendProvider backends() {
+    public static ModelRegistry.BackendProvider backends() {
         return kind -> Backends.open(kind, 0);
     }
 }

@@ -96,8 +96,8 @@ class ClientDisconnectTest {
             var first = WorkersAndHealthTest.async(s, WorkersAndHealthTest.CHAT);
             assertTrue(s.chat.started.await(5, TimeUnit.SECONDS));
             Socket queued = s.rawPostJson(CHAT_PATH, chat(false, 3));
-            for (int i = 0; i < 200 && s.server.host().chat().loaded().worker().queued() == 0; i++) Thread.sleep(10);
-            assertEquals(1, s.server.host().chat().loaded().worker().queued());
+            for (int i = 0; i < 200 && s.healthOf("tiny-chat").path("queued").asInt() == 0; i++) Thread.sleep(10);
+            assertEquals(1, s.healthOf("tiny-chat").path("queued").asInt());
             queued.close();
             Thread.sleep(500);
             s.chat.hold.countDown();

@@ -234,8 +234,8 @@ class ModelDownloadTest {
             t.awaitReady();
             JsonNode h = TestServer.json(t.get("/health"));
             assertEquals("ok", h.path("status").asText(), h.toString());
-            assertEquals("Pulled-ASR", h.at("/models/asr/id").asText());
-            assertEquals("mlx-community/Pulled-ASR", h.at("/models/asr/repo_id").asText());
+            assertEquals("Pulled-ASR", h.at("/defaults/asr/id").asText());
+            assertEquals("mlx-community/Pulled-ASR", t.healthOf("Pulled-ASR").path("repo_id").asText(), h.toString());
             assertTrue(Files.isRegularFile(t.modelsDir.resolve("Pulled-ASR/model.safetensors")));
         }
     }

@@ -1,5 +1,6 @@
 package ai.ominix.server;
 
+import ai.ominix.server.support.TestAudio;
 import ai.ominix.server.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -140,11 +141,24 @@ class ModelListAndDeleteTest {
     }
 
     @Test
-    void loadedModelIsNotDeleted() throws Exception {
-        HttpResponse<String> r = s.delete("/v1/models/tiny-asr");
-        assertEquals(409, r.statusCode());
-        assertEquals("conflict", TestServer.json(r).at("/error/type").asText());
-        assertTrue(Files.exists(s.modelsDir.resolve("tiny-asr/config.json")));
+    void aModelServingARequestIsNotDeleted() throws Exception {
+        s.asr.hold = new java.util.concurrent.CountDownLatch(1);
+        s.asr.started = new java.util.concurrent.CountDownLatch(1);
+        TestAudio.Multipart form = new TestAudio.Multipart().file("file", "a.wav", "audio/wav", TestAudio.wav(1));
+        var running = s.http.sendAsync(java.net.http.HttpRequest.newBuilder(s.uri("/v1/audio/transcriptions"))
+                .header("Content-Type", form.contentType()).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(form.body()))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        try {
+            assertTrue(s.asr.started.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            HttpResponse<String> r = s.delete("/v1/models/tiny-asr");
+            assertEquals(409, r.statusCode());
+            assertEquals("conflict", TestServer.json(r).at("/error/type").asText());
+            assertEquals("model_busy", TestServer.json(r).at("/error/code").asText());
+            assertTrue(Files.exists(s.modelsDir.resolve("tiny-asr/config.json")));
+        } finally {
+            s.asr.hold.countDown();
+        }
+        assertEquals(200, running.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode());
     }
 
     @Test

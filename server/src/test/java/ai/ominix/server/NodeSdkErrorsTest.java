@@ -61,14 +61,12 @@ class NodeSdkErrorsTest {
                     NodeClients.call("transcribe", Map.of("file", big.toString(), "model", "whisper-1")),
                     NodeClients.call("chat", chat("boom", false)),
                     NodeClients.call("chatStream", chat("boom", true)),
-                    NodeClients.call("modelsDelete", Map.of("id", "tiny-chat")),
                     NodeClients.call("modelsRetrieve", Map.of("id", "nothing-here"))));
             assertSdkError(r.get(0), "APIError", 413, "file_too_large", "--max-upload-mb");
             assertSdkError(r.get(1), "InternalServerError", 500, "inference_failed", "kernel exploded");
             // Nothing was streamed yet: the failure is an HTTP status, which the SDK raises as such.
             assertSdkError(r.get(2), "InternalServerError", 500, "inference_failed", "kernel exploded");
-            assertSdkError(r.get(3), "ConflictError", 409, "model_loaded", "loaded");
-            assertSdkError(r.get(4), "NotFoundError", 404, "model_not_found", "nothing-here");
+            assertSdkError(r.get(3), "NotFoundError", 404, "model_not_found", "nothing-here");
         }
     }
 
@@ -85,8 +83,11 @@ class NodeSdkErrorsTest {
             held.add(CompletableFuture.supplyAsync(() -> post(s, body)));
             waitForQueued(s, 1); // one waiting: the queue of 1 is full
             ArrayNode r = NodeClients.run("openai-driver.mjs", s.baseUrl() + "/v1", null,
-                    List.of(NodeClients.call("chat", chat("one more", false)), NodeClients.call("chatStream", chat("one more", true))));
+                    List.of(NodeClients.call("chat", chat("one more", false)), NodeClients.call("chatStream", chat("one more", true)),
+                            NodeClients.call("modelsDelete", Map.of("id", "tiny-chat"))));
             s.chat.hold.countDown();
+            // A model serving requests is not deleted under them.
+            assertSdkError(r.remove(2), "ConflictError", 409, "model_busy", "serving a request");
             for (JsonNode res : r) {
                 assertSdkError(res, "RateLimitError", 429, "queue_full", "queue");
                 assertTrue(error(res).path("retryAfter").asInt() >= 1, res.toString());
@@ -98,7 +99,7 @@ class NodeSdkErrorsTest {
     @Test
     void aModelStillLoadingIsAServiceUnavailableWithRetryAfter() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        try (TestServer s = TestServer.builder(tmp.resolve("srv")).loadGate(gate).start()) {
+        try (TestServer s = TestServer.builder(tmp.resolve("srv")).loadGate(gate).loadWait(java.time.Duration.ofMillis(300)).start()) {
             ArrayNode r = NodeClients.run("openai-driver.mjs", s.baseUrl() + "/v1", null,
                     List.of(NodeClients.call("chatStream", chat("too early", true))));
             gate.countDown();
@@ -118,7 +119,7 @@ class NodeSdkErrorsTest {
     private static void waitForQueued(TestServer s, int n) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            if (TestServer.json(s.get("/health")).at("/models/chat/queued").asInt() >= n) return;
+            if (s.healthOf("tiny-chat").path("queued").asInt() >= n) return;
             Thread.sleep(10);
         }
         throw new AssertionError("the request did not queue: " + s.get("/health").body());

@@ -87,7 +87,7 @@ class Qwen3AsrEndToEndTest {
                 .withLimits(64, 8).withAllowFilePaths(List.of(audioDir));
         OminixServer s = OminixServer.start(opt, env,
                 new OminixServer.Parts(loaders, kind -> Backends.open(kind, 2), StandardParts.audio()), null);
-        s.host().awaitLoaded();
+        s.registry().awaitLoaded();
         return s;
     }
 

@@ -61,7 +61,7 @@ class SalaEndToEndTest {
         TinySala.write(dir, TinySala.Format.Q8, false);
         server = OminixServer.start(opt, env,
                 new OminixServer.Parts(EngineLoaders.standard(), kind -> Backends.open("cpu", 1), StandardParts.audio()), null);
-        server.host().awaitLoaded();
+        server.registry().awaitLoaded();
         client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + server.port() + "/v1").apiKey("unused")
                 .maxRetries(0).build();
         direct = Backends.open("cpu", 1);

@@ -31,24 +31,29 @@ class WorkersAndHealthTest {
     void listensBeforeModelsLoadAndHealthReportsLoading() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         long t0 = System.nanoTime();
-        try (TestServer s = TestServer.builder(tmp).loadGate(gate).start()) {
+        try (TestServer s = TestServer.builder(tmp).loadGate(gate).loadWait(java.time.Duration.ofMillis(200)).start()) {
             assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "listening within 2 s");
             HttpResponse<String> h = s.get("/health");
             assertEquals(503, h.statusCode());
             assertTrue(h.headers().firstValue("Retry-After").isPresent());
             JsonNode body = TestServer.json(h);
-            assertEquals("loading", body.path("status").asText());
+            assertEquals("starting", body.path("status").asText());
             assertTrue(body.path("loading").toString().contains("tiny-asr"), body.toString());
-            // Requests for a loading model: 503 with Retry-After; model management works meanwhile.
+            // Requests for a loading model wait for it (here 200 ms), then get 503 with Retry-After;
+            // model management works meanwhile.
+            long waited = System.nanoTime();
             HttpResponse<String> r = s.postJson("/v1/chat/completions", CHAT);
             assertEquals(503, r.statusCode());
+            assertTrue(System.nanoTime() - waited >= 150_000_000L, "the request waited for the load first");
             assertEquals("server_error", TestServer.json(r).at("/error/type").asText());
             assertEquals("model_not_loaded", TestServer.json(r).at("/error/code").asText());
             assertTrue(r.headers().firstValue("Retry-After").isPresent());
             assertEquals(200, s.get("/v1/models").statusCode());
             // The model being loaded cannot be deleted from under the loader.
-            for (int i = 0; i < 200 && !s.server.host().uses(s.modelsDir.resolve("tiny-asr")); i++) Thread.sleep(10);
-            assertEquals(409, s.delete("/v1/models/tiny-asr").statusCode());
+            for (int i = 0; i < 200 && !s.listed("tiny-asr").path("status").asText().equals("loading"); i++) Thread.sleep(10);
+            HttpResponse<String> del = s.delete("/v1/models/tiny-asr");
+            assertEquals(409, del.statusCode(), del.body());
+            assertEquals("model_loading", TestServer.json(del).at("/error/code").asText());
 
             gate.countDown();
             s.awaitReady();
@@ -57,9 +62,10 @@ class WorkersAndHealthTest {
             body = TestServer.json(h);
             assertEquals("ok", body.path("status").asText());
             assertEquals("test-backend", body.path("backend").asText());
-            assertEquals("tiny-asr", body.at("/models/asr/id").asText());
-            assertEquals("ready", body.at("/models/asr/state").asText());
-            assertEquals("tiny-chat", body.at("/models/chat/id").asText());
+            assertEquals("ready", s.healthOf("tiny-asr").path("status").asText(), body.toString());
+            assertEquals("asr", s.healthOf("tiny-asr").path("kind").asText());
+            assertEquals("ready", s.healthOf("tiny-chat").path("status").asText());
+            assertEquals("tiny-asr", body.at("/defaults/asr/id").asText());
         }
     }
 
@@ -68,10 +74,11 @@ class WorkersAndHealthTest {
         try (TestServer s = TestServer.builder(tmp).models(false, false).start()) {
             s.awaitReady();
             assertEquals(200, s.get("/health").statusCode());
-            assertEquals("none", TestServer.json(s.get("/health")).at("/models/asr/state").asText());
+            assertEquals(0, TestServer.json(s.get("/health")).path("models").size());
             HttpResponse<String> r = s.postJson("/v1/chat/completions", CHAT);
-            assertEquals(404, r.statusCode());
+            assertEquals(400, r.statusCode());
             assertEquals("model_not_found", TestServer.json(r).at("/error/code").asText());
+            assertTrue(TestServer.json(r).at("/error/message").asText().contains("POST /v1/models/download"), r.body());
             assertEquals(200, s.get("/v1/models").statusCode());
         }
     }
@@ -81,14 +88,15 @@ class WorkersAndHealthTest {
         try (TestServer s = TestServer.builder(tmp).chatModelType("llama").start()) {
             s.awaitReady();
             HttpResponse<String> h = s.get("/health");
-            assertEquals(503, h.statusCode());
+            assertEquals(200, h.statusCode(), "the server serves its other models");
             JsonNode body = TestServer.json(h);
-            assertEquals("failed", body.path("status").asText());
-            assertTrue(body.at("/models/chat/error").asText().contains("model_type 'llama'"), body.toString());
-            assertEquals("ready", body.at("/models/asr/state").asText());
+            assertEquals("degraded", body.path("status").asText());
+            assertTrue(body.at("/defaults/chat/error").asText().contains("model_type 'llama'"), body.toString());
+            assertEquals("ready", s.healthOf("tiny-asr").path("status").asText());
             HttpResponse<String> r = s.postJson("/v1/chat/completions", CHAT);
-            assertEquals(503, r.statusCode());
+            assertEquals(500, r.statusCode());
             assertEquals("model_load_failed", TestServer.json(r).at("/error/code").asText());
+            assertTrue(TestServer.json(r).at("/error/message").asText().contains("model_type 'llama'"), r.body());
         }
     }
 
@@ -101,7 +109,7 @@ class WorkersAndHealthTest {
             CompletableFuture<HttpResponse<String>> running = async(s, CHAT);
             assertTrue(s.chat.started.await(5, TimeUnit.SECONDS));
             CompletableFuture<HttpResponse<String>> queued = async(s, CHAT);
-            for (int i = 0; i < 200 && s.server.host().chat().loaded().worker().queued() == 0; i++) Thread.sleep(10);
+            for (int i = 0; i < 200 && s.healthOf("tiny-chat").path("queued").asInt() == 0; i++) Thread.sleep(10);
             HttpResponse<String> rejected = s.postJson("/v1/chat/completions", CHAT);
             assertEquals(429, rejected.statusCode(), rejected.body());
             assertEquals("server_error", TestServer.json(rejected).at("/error/type").asText());

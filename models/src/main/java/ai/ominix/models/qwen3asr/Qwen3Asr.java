@@ -247,6 +247,36 @@ public final class Qwen3Asr implements AutoCloseable {
         }
     }
 
+    /** Speech rate assumed by {@link #workingSetBytes}: brisk speech, well above a typical 2–3 tokens/s. */
+    static final double PLANNED_TOKENS_PER_SECOND = 4.0;
+    /** Prompt tokens beside the audio (chat template, language tag, a context of a few sentences). */
+    static final int PLANNED_PROMPT_TOKENS = 256;
+
+    /**
+     * Bytes a transcription may hold beside the weights, at the longest chunk {@code settings}
+     * allows (f32 throughout, as both backends run it): the decoder's KV cache over the chunk's
+     * audio tokens, prompt and transcript at {@value #PLANNED_TOKENS_PER_SECOND} tokens/s; the
+     * prefill's activations (hidden states, projections and the MLP's two intermediate rows per
+     * token); the encoder's hidden states; the log-mel and the decoded samples; logits. The
+     * server plans its memory budget with it. A chunk of faster speech grows the KV cache
+     * beyond it by 2 · layers · kv_heads · head_dim · 4 bytes per extra token.
+     */
+    public static long workingSetBytes(Qwen3AsrConfig c, Settings settings) {
+        Qwen3AsrConfig.Text t = c.text();
+        double seconds = settings.maxChunkSeconds();
+        long samples = (long) Math.ceil(seconds * LongAudio.SAMPLE_RATE);
+        int frames = (int) (samples / LogMel.HOP) + 1;
+        long audioTokens = c.audioTokens(frames);
+        long tokens = audioTokens + PLANNED_PROMPT_TOKENS + (long) Math.ceil(PLANNED_TOKENS_PER_SECOND * seconds);
+        long kvCache = tokens * 2L * t.layers() * t.kvHeads() * t.headDim() * Float.BYTES;
+        long prefill = (audioTokens + PLANNED_PROMPT_TOKENS) * (4L * t.hidden() + 2L * t.intermediate()) * Float.BYTES;
+        long encoder = audioTokens * (4L * c.audio().dModel() + c.audio().ffnDim()) * Float.BYTES;
+        long mel = (long) c.audio().numMelBins() * frames * Float.BYTES;
+        long audio = 2 * samples * Float.BYTES; // the decoded file and its 16 kHz copy
+        long logits = 2L * t.vocabSize() * Float.BYTES;
+        return kvCache + prefill + encoder + mel + audio + logits;
+    }
+
     /** Token budget for a chunk of {@code samples}: generous for fast speech, bounded for silence loops. */
     static int maxNewTokens(int samples) {
         return BASE_NEW_TOKENS + (int) Math.ceil(NEW_TOKENS_PER_SECOND * samples / LongAudio.SAMPLE_RATE);

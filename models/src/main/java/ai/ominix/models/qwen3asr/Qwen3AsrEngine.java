@@ -24,6 +24,11 @@ public final class Qwen3AsrEngine implements AsrEngine {
         return new Qwen3AsrEngine(Qwen3Asr.load(modelDir, backend, Qwen3Asr.Settings.defaults()));
     }
 
+    /** What a request on the server's loader may hold beside the weights ({@link Qwen3Asr#workingSetBytes}). */
+    public static long workingSetBytes(Path modelDir) {
+        return Qwen3Asr.workingSetBytes(Qwen3AsrConfig.load(modelDir), Qwen3Asr.Settings.defaults());
+    }
+
     @Override
     public String modelId() {
         return model.directory().getFileName().toString();

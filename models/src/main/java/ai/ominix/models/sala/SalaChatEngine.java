@@ -88,6 +88,31 @@ public final class SalaChatEngine implements ChatEngine {
         };
     }
 
+    /** Context length the server plans memory for: a long conversation, not the 32K bound. */
+    public static final int PLANNED_CONTEXT = 8192;
+
+    /**
+     * Bytes one request may hold beside the weights at {@code contextTokens} of context (f32): the
+     * sparse layers' keys and values, the lightning layers' fixed recurrent states, the prefill's
+     * activations (hidden states, projections and the MLP's two intermediate rows per token) and
+     * the logits. The server plans its memory budget with it; each token beyond adds
+     * 2 · sparse_layers · kv_heads · head_dim · 4 bytes.
+     */
+    public static long workingSetBytes(SalaConfig c, int contextTokens) {
+        long sparse = c.mixers().stream().filter(m -> m == SalaConfig.Mixer.SPARSE).count();
+        long lightning = c.mixers().size() - sparse;
+        long kv = sparse * 2L * c.numKvHeads() * c.sparseHeadDim() * Float.BYTES * contextTokens;
+        long states = lightning * c.numHeads() * (long) c.headDim() * c.headDim() * Float.BYTES;
+        long prefill = (long) contextTokens * (4L * c.hiddenSize() + 2L * c.intermediateSize()) * Float.BYTES;
+        long logits = 2L * c.vocabSize() * Float.BYTES;
+        return kv + states + prefill + logits;
+    }
+
+    /** {@link #workingSetBytes(SalaConfig, int)} of a checkpoint at {@link #PLANNED_CONTEXT}. */
+    public static long workingSetBytes(Path modelDir) {
+        return workingSetBytes(SalaConfig.load(modelDir), PLANNED_CONTEXT);
+    }
+
     /** {@link #load(Path, Backend, Options)} with the default context bound. */
     public static SalaChatEngine load(Path modelDir, Backend backend) {
         return load(modelDir, backend, Options.DEFAULT);

@@ -5,7 +5,7 @@ import ai.ominix.engine.ChatEngine;
 import ai.ominix.kernel.Backend;
 import ai.ominix.server.StandardParts;
 import ai.ominix.server.engine.EngineLoaders;
-import ai.ominix.server.engine.ModelHost;
+import ai.ominix.server.engine.ModelRegistry;
 import ai.ominix.server.engine.ModelKind;
 import ai.ominix.server.http.ChatParams;
 import picocli.CommandLine.Command;
@@ -48,7 +48,7 @@ public final class ChatCommand implements Callable<Integer> {
         // The backend first: --backend mlx without mlx-c fails before any model is pulled.
         try (Backend b = StandardParts.backends().open(backend);
              Local local = Local.fromEnvironment()) {
-            ModelHost.Resolved m = local.model(model, ModelKind.CHAT, "--model");
+            ModelRegistry.Resolved m = local.model(model, ModelKind.CHAT, "--model");
             try (ChatEngine engine = EngineLoaders.standard().loadChat(m.dir(), b)) {
                 engine.generate(new ChatEngine.Request(messages, opts.temperature(), opts.topP(), opts.maxTokens(),
                         List.of(), null, opts.noThink()), Cancellation.none(), piece -> {

@@ -3,7 +3,7 @@ package ai.ominix.server.cli;
 import ai.ominix.server.ModelResolver;
 import ai.ominix.server.OminixEnv;
 import ai.ominix.server.engine.EngineLoaders;
-import ai.ominix.server.engine.ModelHost;
+import ai.ominix.server.engine.ModelRegistry;
 import ai.ominix.server.engine.ModelKind;
 import ai.ominix.server.hub.Downloads;
 import ai.ominix.server.hub.HubClient;
@@ -33,11 +33,11 @@ final class Local implements AutoCloseable {
     }
 
     /** The model a command names, or the first model of that kind on disk. */
-    ModelHost.Resolved model(String spec, ModelKind kind, String flagHint) {
+    ModelRegistry.Resolved model(String spec, ModelKind kind, String flagHint) {
         if (spec != null) return resolver.resolve(spec, kind);
         for (ModelInfo m : store.list()) {
             try {
-                if (EngineLoaders.kindOf(m.path()) == kind) return new ModelHost.Resolved(m.path(), m.id(), m.repoId());
+                if (EngineLoaders.kindOf(m.path()) == kind) return new ModelRegistry.Resolved(m.path(), m.id(), m.repoId());
             } catch (RuntimeException e) {
                 // Not a model we can run: skip it.
             }

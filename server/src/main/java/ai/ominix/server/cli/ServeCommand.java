@@ -4,6 +4,9 @@ import ai.ominix.server.OminixEnv;
 import ai.ominix.server.OminixServer;
 import ai.ominix.server.ServerOptions;
 import ai.ominix.server.StandardParts;
+import ai.ominix.server.engine.Bytes;
+import ai.ominix.server.engine.KeepAlive;
+import ai.ominix.server.http.ApiException;
 import ai.ominix.server.http.ChatParams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,11 +29,27 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--models-dir", paramLabel = "DIR", description = "Models directory (default: $OMINIX_HOME/models).")
     Path modelsDir;
 
-    @Option(names = "--asr-model", paramLabel = "DIR|ID", description = "Speech-to-text model: a directory, a model id, or a hub repo id (owner/name, pulled when missing).")
+    @Option(names = "--asr-model", paramLabel = "DIR|ID", description = "Default speech-to-text model, loaded at start: a directory, a model id, or a hub repo id (owner/name, pulled when missing). Any other model is loaded when a request names it.")
     String asrModel;
 
-    @Option(names = "--chat-model", paramLabel = "DIR|ID", description = "Chat model: a directory, a model id, or a hub repo id (owner/name, pulled when missing).")
+    @Option(names = "--chat-model", paramLabel = "DIR|ID", description = "Default chat model, loaded at start: a directory, a model id, or a hub repo id (owner/name, pulled when missing).")
     String chatModel;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE",
+            description = "Memory the loaded models may take together, e.g. 12g (default: 80% of physical memory). Loading past it unloads the least recently used idle model.")
+    String maxMemory;
+
+    @Option(names = "--max-loaded-models", paramLabel = "N", defaultValue = "0",
+            description = "Models loaded at once (default: 0, no limit but --max-memory).")
+    int maxLoadedModels;
+
+    @Option(names = "--keep-alive", paramLabel = "DURATION", defaultValue = "30m",
+            description = "How long an idle model stays loaded: 30m, 1h, 90s; 0 unloads after each request, -1 never (default: ${DEFAULT-VALUE}). A request's keep_alive field overrides it for its model.")
+    String keepAlive;
+
+    @Option(names = "--load-wait", paramLabel = "DURATION", defaultValue = "5m",
+            description = "How long a request waits for its model to load before a 503 with Retry-After (default: ${DEFAULT-VALUE}).")
+    String loadWait;
 
     @Option(names = "--backend", defaultValue = "auto", description = "Compute backend: auto, cpu or mlx (default: ${DEFAULT-VALUE}).")
     String backend;
@@ -59,6 +78,19 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Allow browser calls from this origin (repeatable; '*' for any). CORS is off by default.")
     List<String> corsOrigins = new ArrayList<>();
 
+    private ServerOptions.Registry registry() {
+        try {
+            KeepAlive wait = KeepAlive.parse(loadWait, "--load-wait");
+            if (wait.idle() == null) throw new CliException("--load-wait must be a duration of 0 or more");
+            return new ServerOptions.Registry(maxMemory == null ? 0 : Bytes.parse(maxMemory), maxLoadedModels,
+                    KeepAlive.parse(keepAlive, "--keep-alive"), wait.idle());
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--max-memory: " + e.getMessage());
+        } catch (ApiException e) {
+            throw new CliException(e.getMessage().replace("'", ""));
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         OminixEnv env = OminixEnv.system();
@@ -69,7 +101,7 @@ public final class ServeCommand implements Callable<Integer> {
                 allowFilePaths.isEmpty() ? null : allowFilePaths.stream().map(Path::toAbsolutePath).toList(),
                 new ChatParams.Defaults(temperature != null ? temperature : d.temperature(), d.topP(),
                         maxTokens != null ? maxTokens : d.maxTokens(), noThink),
-                base.queueCapacity(), apiKey != null ? apiKey : base.apiKey(), corsOrigins);
+                base.queueCapacity(), apiKey != null ? apiKey : base.apiKey(), corsOrigins, registry());
         if (!opt.loopbackOnly() && opt.apiKey() == null) {
             System.err.println("ominix: warning: listening on " + host + " without --api-key; anyone who can reach it can use it");
         }

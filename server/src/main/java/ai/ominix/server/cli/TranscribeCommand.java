@@ -6,7 +6,7 @@ import ai.ominix.engine.Languages;
 import ai.ominix.kernel.Backend;
 import ai.ominix.server.StandardParts;
 import ai.ominix.server.engine.EngineLoaders;
-import ai.ominix.server.engine.ModelHost;
+import ai.ominix.server.engine.ModelRegistry;
 import ai.ominix.server.engine.ModelKind;
 import ai.ominix.server.http.TranscriptFormats;
 import picocli.CommandLine.Command;
@@ -46,7 +46,7 @@ public final class TranscribeCommand implements Callable<Integer> {
         // The backend first: --backend mlx without mlx-c fails before any model is pulled or audio decoded.
         try (Backend b = StandardParts.backends().open(backend);
              Local local = Local.fromEnvironment()) {
-            ModelHost.Resolved m = local.model(model, ModelKind.ASR, "--model");
+            ModelRegistry.Resolved m = local.model(model, ModelKind.ASR, "--model");
             float[] samples = StandardParts.audio().load16kMono(file);
             try (AsrEngine engine = EngineLoaders.standard().loadAsr(m.dir(), b)) {
                 AsrEngine.Transcript t = engine.transcribe(samples, new AsrEngine.Options(lang, null), Cancellation.none(), null);

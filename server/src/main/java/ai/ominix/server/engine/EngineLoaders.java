@@ -27,19 +27,28 @@ public final class EngineLoaders {
         E load(Path modelDir, Backend backend);
     }
 
+    /** Bytes a request on a model may hold beside its weights (the model package's own estimate). */
+    @FunctionalInterface
+    public interface WorkingSet {
+        long bytes(Path modelDir);
+    }
+
     private final Map<String, Loader<AsrEngine>> asr;
     private final Map<String, Loader<ChatEngine>> chat;
+    private final Map<String, WorkingSet> workingSets;
 
-    private EngineLoaders(Map<String, Loader<AsrEngine>> asr, Map<String, Loader<ChatEngine>> chat) {
+    private EngineLoaders(Map<String, Loader<AsrEngine>> asr, Map<String, Loader<ChatEngine>> chat,
+                          Map<String, WorkingSet> workingSets) {
         this.asr = Map.copyOf(asr);
         this.chat = Map.copyOf(chat);
+        this.workingSets = Map.copyOf(workingSets);
     }
 
     /** The loaders of the real models (one line per architecture). */
     public static EngineLoaders standard() {
         return builder()
-                .asr(Qwen3AsrEngine.MODEL_TYPE, Qwen3AsrEngine::load)
-                .chat(SalaConfig.MODEL_TYPE, SalaChatEngine::load)
+                .asr(Qwen3AsrEngine.MODEL_TYPE, Qwen3AsrEngine::load, Qwen3AsrEngine::workingSetBytes)
+                .chat(SalaConfig.MODEL_TYPE, SalaChatEngine::load, SalaChatEngine::workingSetBytes)
                 .build();
     }
 
@@ -59,6 +68,16 @@ public final class EngineLoaders {
         Loader<ChatEngine> loader = chat.get(type);
         if (loader == null) throw notAvailable(type);
         return loader.load(dir, backend);
+    }
+
+    /**
+     * The memory a loaded model is planned to take: its weight files (memory-mapped by the CPU
+     * backend, loaded by MLX) plus what one request may hold beside them, by the model's own
+     * estimate (none registered: the weights alone).
+     */
+    public long plannedBytes(Path dir) {
+        WorkingSet ws = workingSets.get(ModelDirs.modelType(dir));
+        return ModelDirs.weightBytes(dir) + (ws == null ? 0 : ws.bytes(dir));
     }
 
     /** The kind of model in {@code dir}; a clear {@link ModelLoadException} when it is not one we serve. */
@@ -90,10 +109,16 @@ public final class EngineLoaders {
     public static final class Builder {
         private final Map<String, Loader<AsrEngine>> asr = new HashMap<>();
         private final Map<String, Loader<ChatEngine>> chat = new HashMap<>();
+        private final Map<String, WorkingSet> workingSets = new HashMap<>();
 
         public Builder asr(String modelType, Loader<AsrEngine> loader) {
             asr.put(modelType, loader);
             return this;
+        }
+
+        public Builder asr(String modelType, Loader<AsrEngine> loader, WorkingSet workingSet) {
+            workingSets.put(modelType, workingSet);
+            return asr(modelType, loader);
         }
 
         public Builder chat(String modelType, Loader<ChatEngine> loader) {
@@ -101,8 +126,13 @@ public final class EngineLoaders {
             return this;
         }
 
+        public Builder chat(String modelType, Loader<ChatEngine> loader, WorkingSet workingSet) {
+            workingSets.put(modelType, workingSet);
+            return chat(modelType, loader);
+        }
+
         public EngineLoaders build() {
-            return new EngineLoaders(asr, chat);
+            return new EngineLoaders(asr, chat, workingSets);
         }
     }
 }

@@ -1,6 +1,7 @@
 package ai.ominix.server.http;
 
 import ai.ominix.engine.ChatEngine;
+import ai.ominix.server.engine.KeepAlive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -8,8 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** A validated {@code POST /v1/chat/completions} body. */
-public record ChatParams(String model, ChatEngine.Request request, boolean stream, boolean includeUsage) {
+/**
+ * A validated {@code POST /v1/chat/completions} body.
+ *
+ * @param keepAlive the request's {@code keep_alive} for its model, or null
+ */
+public record ChatParams(String model, ChatEngine.Request request, boolean stream, boolean includeUsage, KeepAlive keepAlive) {
 
     /** Server-wide defaults for fields a request leaves out ({@code ominix serve} flags). */
     public record Defaults(double temperature, double topP, int maxTokens, boolean noThink) {
@@ -62,7 +67,7 @@ public record ChatParams(String model, ChatEngine.Request request, boolean strea
                 topP != null ? topP : defaults.topP(),
                 maxTokens != null ? maxTokens.intValue() : defaults.maxTokens(),
                 List.copyOf(stop), seed, noThink);
-        return new ChatParams(model, request, stream, includeUsage);
+        return new ChatParams(model, request, stream, includeUsage, KeepAlive.ofField(body.get("keep_alive")));
     }
 
     /** Features a client would silently lose if they were ignored. */

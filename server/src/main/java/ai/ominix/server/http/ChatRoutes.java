@@ -2,8 +2,7 @@ package ai.ominix.server.http;
 
 import ai.ominix.engine.Cancellation;
 import ai.ominix.engine.ChatEngine;
-import ai.ominix.server.engine.ModelHost;
-import ai.ominix.server.engine.ModelSlot;
+import ai.ominix.server.engine.ModelRegistry;
 import ai.ominix.server.observe.RequestStats;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRouting;
@@ -17,12 +16,12 @@ import java.util.concurrent.CompletableFuture;
 
 /** {@code POST /v1/chat/completions}, plain and streaming. */
 public final class ChatRoutes {
-    private final ModelHost host;
+    private final ModelRegistry registry;
     private final ChatParams.Defaults defaults;
     private final DisconnectWatcher disconnects;
 
-    public ChatRoutes(ModelHost host, ChatParams.Defaults defaults, DisconnectWatcher disconnects) {
-        this.host = host;
+    public ChatRoutes(ModelRegistry registry, ChatParams.Defaults defaults, DisconnectWatcher disconnects) {
+        this.registry = registry;
         this.defaults = defaults;
         this.disconnects = disconnects;
     }
@@ -39,7 +38,12 @@ public final class ChatRoutes {
     private void complete(ServerRequest req, ServerResponse res) {
         Requests.requireJson(req);
         ChatParams p = ChatParams.parse(Json.parseObject(req.content().inputStream()), defaults);
-        ModelSlot.Loaded<ChatEngine> m = host.chat().require(p.model());
+        try (ModelRegistry.Lease<ChatEngine> m = registry.chat(p.model(), p.keepAlive())) {
+            respond(req, res, p, m);
+        }
+    }
+
+    private void respond(ServerRequest req, ServerResponse res, ChatParams p, ModelRegistry.Lease<ChatEngine> m) {
         RequestStats stats = RequestStats.of(req);
         stats.model("chat", m.id());
         Cancellation cancel = new Cancellation();

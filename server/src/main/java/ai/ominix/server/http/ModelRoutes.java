@@ -1,6 +1,7 @@
 package ai.ominix.server.http;
 
-import ai.ominix.server.engine.ModelHost;
+import ai.ominix.server.engine.KeepAlive;
+import ai.ominix.server.engine.ModelRegistry;
 import ai.ominix.server.hub.DownloadJob;
 import ai.ominix.server.hub.Downloads;
 import ai.ominix.server.store.ModelDirs;
@@ -23,14 +24,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Model management: list, download (with progress and cancel), delete; and {@code /health}. */
+/** Model management: list, download (with progress and cancel), load, unload, delete; and {@code /health}. */
 public final class ModelRoutes {
-    private final ModelHost host;
+    private final ModelRegistry registry;
     private final ModelStore store;
     private final Downloads downloads;
 
-    public ModelRoutes(ModelHost host, ModelStore store, Downloads downloads) {
-        this.host = host;
+    public ModelRoutes(ModelRegistry registry, ModelStore store, Downloads downloads) {
+        this.registry = registry;
         this.store = store;
         this.downloads = downloads;
     }
@@ -44,16 +45,46 @@ public final class ModelRoutes {
                 .delete("/v1/models/download/{id}", json.guard(this::cancelDownload))
                 .get("/v1/models/{id}", json.guard(this::get))
                 .get("/v1/models/{owner}/{name}", json.guard(this::get))
+                .post("/v1/models/{id}/load", json.guard(this::load))
+                .post("/v1/models/{owner}/{name}/load", json.guard(this::load))
+                .post("/v1/models/{id}/unload", json.guard(this::unload))
+                .post("/v1/models/{owner}/{name}/unload", json.guard(this::unload))
                 .delete("/v1/models/{id}", json.guard(this::delete));
     }
 
+    /** 503 only while the models {@code serve} was given are still being prepared (readiness at start). */
     private void health(ServerRequest req, ServerResponse res) {
-        boolean ready = host.ready();
-        ObjectNode body = host.health();
-        if (!ready && body.path("status").asText().equals("loading")) {
-            res.header(HeaderNames.RETRY_AFTER, "5");
-        }
-        Requests.sendJson(res, ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body);
+        boolean started = registry.started();
+        if (!started) res.header(HeaderNames.RETRY_AFTER, "5");
+        Requests.sendJson(res, started ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, RegistryJson.health(registry));
+    }
+
+    /** A model id from the path: one segment, or a hub-cache id {@code owner/name} as two. */
+    private static String pathId(ServerRequest req) {
+        var params = req.path().pathParameters();
+        return params.contains("owner") ? params.get("owner") + "/" + params.get("name") : params.get("id");
+    }
+
+    /** An optional JSON body with {@code keep_alive}; an empty body is fine. */
+    private static KeepAlive keepAliveOf(ServerRequest req) {
+        if (!req.content().hasEntity()) return null;
+        byte[] bytes = req.content().as(byte[].class);
+        if (bytes.length == 0) return null;
+        Requests.requireJson(req);
+        return KeepAlive.ofField(Json.parseObject(new java.io.ByteArrayInputStream(bytes)).get("keep_alive"));
+    }
+
+    private void load(ServerRequest req, ServerResponse res) {
+        String id = pathId(req);
+        boolean ready = registry.load(id, keepAliveOf(req));
+        ObjectNode out = Json.object().put("id", id).put("object", "model").put("status", ready ? "ready" : "loading");
+        Requests.sendJson(res, ready ? Status.OK_200 : Status.ACCEPTED_202, out);
+    }
+
+    private void unload(ServerRequest req, ServerResponse res) {
+        String id = pathId(req);
+        boolean was = registry.unload(id);
+        Requests.sendJson(res, Json.object().put("id", id).put("object", "model").put("status", "unloaded").put("unloaded", was));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -75,9 +106,9 @@ public final class ModelRoutes {
             seen.add(m.id());
             out.add(describe(m));
         }
-        for (var slot : List.of(host.asr(), host.chat())) {
-            var loaded = slot.loaded();
-            if (loaded != null && seen.add(loaded.id())) out.add(loadedOutsideStore(loaded.id(), loaded.repoId(), loaded.dir()));
+        for (ModelRegistry.View v : registry.views()) {
+            // A model given to serve by path, outside the models dir and the hub cache.
+            if (seen.add(v.target().id())) out.add(outsideStore(v));
         }
         for (DownloadJob j : downloads.visible()) {
             if (!seen.add(j.id())) continue;
@@ -94,8 +125,7 @@ public final class ModelRoutes {
 
     /** One model of the list, by id or repo id; hub cache ids ({@code owner/name}) arrive as two path segments. */
     private void get(ServerRequest req, ServerResponse res) {
-        var params = req.path().pathParameters();
-        String id = params.contains("owner") ? params.get("owner") + "/" + params.get("name") : params.get("id");
+        String id = pathId(req);
         ObjectNode m = all().stream()
                 .filter(o -> o.path("id").asText().equals(id) || o.path("repo_id").asText().equals(id))
                 .findFirst()
@@ -110,25 +140,27 @@ public final class ModelRoutes {
         o.put("created", m.downloadedAt() != null ? m.downloadedAt() : mtime(m.path()));
         o.put("owned_by", m.ownedBy());
         o.put("path", m.path().toString());
-        o.put("loaded", host.serves(m.path()));
         if (m.repoId() != null) o.put("repo_id", m.repoId());
         quantization(o, m.quantization());
         o.put("size_bytes", m.sizeBytes());
         if (m.downloadedAt() != null) o.put("downloaded_at", m.downloadedAt());
         o.put("source", m.source());
+        RegistryJson.state(o, registry.view(m.path()));
         if (downloads.downloading(m.id())) o.put("status", "downloading");
         return o;
     }
 
-    private ObjectNode loadedOutsideStore(String id, String repoId, Path dir) {
+    private ObjectNode outsideStore(ModelRegistry.View v) {
+        Path dir = v.target().dir();
         ObjectNode o = Json.object();
-        o.put("id", id).put("object", "model").put("created", mtime(dir))
-                .put("owned_by", ModelInfo.ownerOf(repoId));
-        o.put("path", dir.toString()).put("loaded", true);
-        if (repoId != null) o.put("repo_id", repoId);
+        o.put("id", v.target().id()).put("object", "model").put("created", mtime(dir))
+                .put("owned_by", ModelInfo.ownerOf(v.target().repoId()));
+        o.put("path", dir.toString());
+        if (v.target().repoId() != null) o.put("repo_id", v.target().repoId());
         quantization(o, ModelDirs.quantization(dir));
         o.put("size_bytes", ModelDirs.weightBytes(dir));
         o.put("source", "path");
+        RegistryJson.state(o, v);
         return o;
     }
 
@@ -168,16 +200,14 @@ public final class ModelRoutes {
         Requests.sendJson(res, Json.object().put("id", job.id()).put("cancelled", true));
     }
 
+    /** Deletes a model of the models dir, unloading it first when it is loaded and idle. */
     private void delete(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
         Path dir = store.pathFor(id);
-        if (host.uses(dir)) {
-            throw ApiException.conflict("model_loaded", "model '" + id + "' is loaded by this server; stop it first");
-        }
         if (downloads.downloading(id)) {
             throw ApiException.conflict("download_in_progress", "model '" + id + "' is still downloading; cancel it first");
         }
-        store.delete(id);
+        registry.deleting(dir, () -> store.delete(id));
         // "object" as OpenAI's ModelDeleted has it (the SDKs require it).
         Requests.sendJson(res, Json.object().put("id", id).put("object", "model").put("deleted", true));
     }

@@ -2,10 +2,16 @@ package ai.ominix.server.http;
 
 import ai.ominix.engine.AsrEngine;
 import ai.ominix.engine.Languages;
+import ai.ominix.server.engine.KeepAlive;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** Validated fields of {@code POST /v1/audio/transcriptions} (either request form). */
-public record TranscriptionParams(String model, AsrEngine.Options options, TranscriptFormats format, boolean stream) {
+/**
+ * Validated fields of {@code POST /v1/audio/transcriptions} (either request form).
+ *
+ * @param keepAlive the request's {@code keep_alive} for its model, or null
+ */
+public record TranscriptionParams(String model, AsrEngine.Options options, TranscriptFormats format, boolean stream,
+                                  KeepAlive keepAlive) {
 
     public static TranscriptionParams parse(ObjectNode fields) {
         String model = Fields.optString(fields, "model", 256);
@@ -21,9 +27,10 @@ public record TranscriptionParams(String model, AsrEngine.Options options, Trans
         // Decoding is greedy; the field is validated so that OpenAI clients sending it keep working.
         Fields.optNumber(fields, "temperature", 0, 1);
         boolean stream = Fields.optBoolean(fields, "stream", false);
+        KeepAlive keepAlive = KeepAlive.ofField(fields.get("keep_alive"));
         rejectUnsupported(fields);
         return new TranscriptionParams(model, new AsrEngine.Options(canonical,
-                prompt == null || prompt.isBlank() ? null : prompt), format, stream);
+                prompt == null || prompt.isBlank() ? null : prompt), format, stream, keepAlive);
     }
 
     /** OpenAI options whose output this server does not produce: refused rather than silently dropped. */

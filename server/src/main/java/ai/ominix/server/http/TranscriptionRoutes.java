@@ -3,8 +3,7 @@ package ai.ominix.server.http;
 import ai.ominix.engine.AsrEngine;
 import ai.ominix.engine.Cancellation;
 import ai.ominix.server.engine.AudioDecoder;
-import ai.ominix.server.engine.ModelHost;
-import ai.ominix.server.engine.ModelSlot;
+import ai.ominix.server.engine.ModelRegistry;
 import ai.ominix.server.observe.RequestStats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -36,15 +35,15 @@ public final class TranscriptionRoutes {
     /** Most text parts accepted in one form (they are held in memory). */
     private static final int MAX_FIELDS = 64;
 
-    private final ModelHost host;
+    private final ModelRegistry registry;
     private final AudioDecoder decoder;
     private final Uploads uploads;
     private final FilePathPolicy filePaths;
     private final DisconnectWatcher disconnects;
 
-    public TranscriptionRoutes(ModelHost host, AudioDecoder decoder, Uploads uploads, FilePathPolicy filePaths,
+    public TranscriptionRoutes(ModelRegistry registry, AudioDecoder decoder, Uploads uploads, FilePathPolicy filePaths,
                                DisconnectWatcher disconnects) {
-        this.host = host;
+        this.registry = registry;
         this.decoder = decoder;
         this.uploads = uploads;
         this.filePaths = filePaths;
@@ -74,12 +73,13 @@ public final class TranscriptionRoutes {
             };
             upload = in.upload();
             TranscriptionParams p = TranscriptionParams.parse(in.fields());
-            ModelSlot.Loaded<AsrEngine> m = host.asr().require(p.model());
-            RequestStats stats = RequestStats.of(req);
-            stats.model("asr", m.id());
-            Cancellation cancel = new Cancellation();
-            try (var watch = disconnects.watch(req, cancel)) {
-                run(res, m, upload != null ? upload : in.serverFile(), upload, p, stats, cancel);
+            try (ModelRegistry.Lease<AsrEngine> m = registry.asr(p.model(), p.keepAlive())) {
+                RequestStats stats = RequestStats.of(req);
+                stats.model("asr", m.id());
+                Cancellation cancel = new Cancellation();
+                try (var watch = disconnects.watch(req, cancel)) {
+                    run(res, m, upload != null ? upload : in.serverFile(), upload, p, stats, cancel);
+                }
             }
         } finally {
             Uploads.delete(upload);
@@ -109,7 +109,7 @@ public final class TranscriptionRoutes {
         }
     }
 
-    private void run(ServerResponse res, ModelSlot.Loaded<AsrEngine> m, Path audio, Path upload, TranscriptionParams p,
+    private void run(ServerResponse res, ModelRegistry.Lease<AsrEngine> m, Path audio, Path upload, TranscriptionParams p,
                      RequestStats stats, Cancellation cancel) {
         if (!p.stream()) {
             CompletableFuture<AsrEngine.Transcript> job = m.worker().submit(cancel, stats::started,

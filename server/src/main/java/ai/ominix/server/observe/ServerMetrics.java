@@ -1,7 +1,7 @@
 package ai.ominix.server.observe;
 
-import ai.ominix.server.engine.ModelHost;
-import ai.ominix.server.engine.ModelSlot;
+import ai.ominix.server.engine.ModelRegistry;
+import ai.ominix.server.engine.ModelTarget;
 import ai.ominix.server.hub.Downloads;
 import ai.ominix.server.store.ModelDirs;
 
@@ -10,14 +10,13 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
-/** The server's metric families and how one finished request feeds them. */
-public final class ServerMetrics {
+/** The server's metric families, and how finished requests and the registry's loads and unloads feed them. */
+public final class ServerMetrics implements ModelRegistry.Events {
     private final Metrics m = new Metrics();
 
-    public ServerMetrics(ModelHost host, Downloads downloads) {
+    public ServerMetrics(ModelRegistry registry, Downloads downloads) {
         m.counter("ominix_requests_total", "HTTP requests by route, method and status.");
         m.histogram("ominix_request_duration_seconds", "Time from request arrival to the end of the response.", Metrics.SECONDS);
         m.histogram("ominix_queue_wait_seconds", "Time a request waited for its model's inference worker.", Metrics.SECONDS);
@@ -27,10 +26,18 @@ public final class ServerMetrics {
         m.histogram("ominix_chat_decode_tokens_per_second", "Generation speed of chat requests after the first token.", Metrics.RATES);
         m.counter("ominix_audio_seconds_total", "Seconds of audio transcribed.");
         m.histogram("ominix_asr_real_time_factor", "Compute time divided by audio duration per transcription (lower is faster).", Metrics.RATIOS);
-        m.gauge("ominix_queue_depth", "Requests waiting per loaded model.", () -> perSlot(host, s -> (double) s.worker().queued()));
-        m.gauge("ominix_model_loaded", "1 for each loaded model.", () -> perSlot(host, s -> 1.0));
+        m.gauge("ominix_queue_depth", "Requests waiting per loaded model.", () -> perLoaded(registry, v -> (double) v.queued()));
+        m.gauge("ominix_model_loaded", "1 for each loaded model.", () -> perLoaded(registry, v -> 1.0));
         m.gauge("ominix_model_weight_bytes", "Bytes of weight files of each loaded model (memory-mapped or loaded by MLX).",
-                () -> perSlot(host, s -> (double) ModelDirs.weightBytes(s.dir())));
+                () -> perLoaded(registry, v -> (double) ModelDirs.weightBytes(v.target().dir())));
+        m.gauge("ominix_model_resident_bytes", "Planned memory of each loaded or loading model: weights plus working memory.",
+                () -> perResident(registry));
+        m.gauge("ominix_model_memory_budget_bytes", "The memory budget of the loaded models (--max-memory).",
+                () -> Map.of("", (double) registry.limits().memoryBudget()));
+        m.counter("ominix_model_loads_total", "Models loaded, by model and outcome (ok, failed).");
+        m.counter("ominix_model_unloads_total", "Models unloaded, by model and reason (idle, evicted, explicit, deleted, shutdown).");
+        m.counter("ominix_model_evictions_total", "Idle models unloaded to make room for another one.");
+        m.histogram("ominix_model_load_seconds", "Time to load a model.", Metrics.SECONDS);
         m.counterOf("ominix_download_bytes_total", "Bytes received from the model hub.",
                 () -> Map.of("", (double) downloads.bytesReceived()));
         m.gauge("ominix_jvm_heap_used_bytes", "JVM heap in use.",
@@ -38,17 +45,41 @@ public final class ServerMetrics {
         m.gauge("ominix_process_resident_bytes", "Resident memory of the server process (Linux).", ServerMetrics::resident);
     }
 
-    private interface SlotValue {
-        double of(ModelSlot.Loaded<?> loaded);
+    private interface ViewValue {
+        double of(ModelRegistry.View v);
     }
 
-    private static Map<String, Double> perSlot(ModelHost host, SlotValue f) {
+    private static Map<String, Double> perLoaded(ModelRegistry registry, ViewValue f) {
         Map<String, Double> out = new HashMap<>();
-        for (ModelSlot<?> s : List.of(host.asr(), host.chat())) {
-            ModelSlot.Loaded<?> l = s.loaded();
-            if (l != null) out.put(Metrics.labels("kind", s.kind().name().toLowerCase(), "model", l.id()), f.of(l));
-        }
+        for (ModelRegistry.View v : registry.views()) if (v.loaded()) out.put(labels(v.target()), f.of(v));
         return out;
+    }
+
+    private static Map<String, Double> perResident(ModelRegistry registry) {
+        Map<String, Double> out = new HashMap<>();
+        for (ModelRegistry.View v : registry.views()) if (v.memoryBytes() > 0) out.put(labels(v.target()), (double) v.memoryBytes());
+        return out;
+    }
+
+    private static String labels(ModelTarget t) {
+        return Metrics.labels("kind", t.kind().name().toLowerCase(), "model", t.id());
+    }
+
+    @Override
+    public void loaded(ModelTarget model, double seconds) {
+        m.inc("ominix_model_loads_total", 1, "kind", model.kind().name().toLowerCase(), "model", model.id(), "outcome", "ok");
+        m.observe("ominix_model_load_seconds", seconds, "kind", model.kind().name().toLowerCase());
+    }
+
+    @Override
+    public void loadFailed(ModelTarget model) {
+        m.inc("ominix_model_loads_total", 1, "kind", model.kind().name().toLowerCase(), "model", model.id(), "outcome", "failed");
+    }
+
+    @Override
+    public void unloaded(ModelTarget model, String reason) {
+        m.inc("ominix_model_unloads_total", 1, "kind", model.kind().name().toLowerCase(), "model", model.id(), "reason", reason);
+        if (reason.equals("evicted")) m.inc("ominix_model_evictions_total", 1, "kind", model.kind().name().toLowerCase());
     }
 
     private static Map<String, Double> resident() {

@@ -39,8 +39,13 @@ public final class TestServer implements AutoCloseable {
     public final Path home;
     public final Path modelsDir;
     public final Path userHome;
-    public final FakeAsrEngine asr = new FakeAsrEngine("tiny-asr");
-    public final FakeChatEngine chat = new FakeChatEngine("tiny-chat");
+    public final FakeAsrEngine asr;
+    public final FakeChatEngine chat;
+    /** The fake engine of each model directory loaded so far (the two above for the configured names). */
+    public final Map<String, FakeAsrEngine> asrs = new java.util.concurrent.ConcurrentHashMap<>();
+    public final Map<String, FakeChatEngine> chats = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Loads per model directory name. */
+    public final Map<String, java.util.concurrent.atomic.AtomicInteger> loads = new java.util.concurrent.ConcurrentHashMap<>();
     public final OminixServer server;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -49,6 +54,10 @@ public final class TestServer implements AutoCloseable {
         home = root.resolve("ominix-home");
         modelsDir = home.resolve("models");
         userHome = root.resolve("user");
+        asr = new FakeAsrEngine(b.asrName);
+        chat = new FakeChatEngine(b.chatName);
+        asrs.put(b.asrName, asr);
+        chats.put(b.chatName, chat);
         Files.createDirectories(userHome);
         if (b.withAsr) writeModel(modelsDir.resolve(b.asrName), "qwen3_asr", true);
         if (b.withChat) writeModel(modelsDir.resolve(b.chatName), b.chatModelType, false);
@@ -61,19 +70,28 @@ public final class TestServer implements AutoCloseable {
         EngineLoaders loaders = EngineLoaders.builder()
                 .asr("qwen3_asr", (dir, backend) -> {
                     await(gate);
-                    return asr;
+                    String name = loaded(dir);
+                    return asrs.computeIfAbsent(name, FakeAsrEngine::new);
                 })
                 .chat("minicpm_sala", (dir, backend) -> {
                     await(gate);
-                    return chat;
+                    String name = loaded(dir);
+                    return chats.computeIfAbsent(name, FakeChatEngine::new);
                 })
                 .build();
         ServerOptions opt = ServerOptions.defaults(oenv).withPort(0)
                 .withModels(b.asrSpec != null ? b.asrSpec : b.withAsr ? b.asrName : null, b.withChat ? b.chatName : null)
                 .withLimits(b.uploadMb, b.queue)
                 .withAllowFilePaths(b.allowFilePaths)
-                .withSecurity(b.apiKey, b.corsOrigins);
+                .withSecurity(b.apiKey, b.corsOrigins)
+                .withRegistry(new ServerOptions.Registry(b.maxMemory, b.maxLoaded, b.keepAlive, b.loadWait));
         server = OminixServer.start(opt, oenv, new OminixServer.Parts(loaders, kind -> fakeBackend(), TestAudio::decode), null);
+    }
+
+    private String loaded(Path dir) {
+        String name = dir.getFileName().toString();
+        loads.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        return name;
     }
 
     public static Builder builder(Path root) {
@@ -114,7 +132,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     public void awaitReady() throws InterruptedException {
-        server.host().awaitLoaded();
+        server.registry().awaitLoaded();
     }
 
     public URI uri(String path) {
@@ -127,6 +145,18 @@ public final class TestServer implements AutoCloseable {
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The {@code /health} entry of a model, or a missing node. */
+    public JsonNode healthOf(String id) throws IOException, InterruptedException {
+        for (JsonNode m : json(get("/health")).path("models")) if (m.path("id").asText().equals(id)) return m;
+        return JSON.missingNode();
+    }
+
+    /** The {@code /v1/models} entry of a model, or a missing node. */
+    public JsonNode listed(String id) throws IOException, InterruptedException {
+        for (JsonNode m : json(get("/v1/models")).path("data")) if (m.path("id").asText().equals(id)) return m;
+        return JSON.missingNode();
     }
 
     public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
@@ -187,6 +217,10 @@ public final class TestServer implements AutoCloseable {
         private String apiKey;
         private List<String> corsOrigins = List.of();
         private CountDownLatch loadGate = new CountDownLatch(0);
+        private long maxMemory = 1L << 40;
+        private int maxLoaded;
+        private ai.ominix.server.engine.KeepAlive keepAlive = ai.ominix.server.engine.KeepAlive.NEVER;
+        private Duration loadWait = Duration.ofSeconds(10);
         private final Map<String, String> env = new HashMap<>();
 
         Builder(Path root) {
@@ -245,6 +279,29 @@ public final class TestServer implements AutoCloseable {
 
         public Builder loadGate(CountDownLatch gate) {
             loadGate = gate;
+            return this;
+        }
+
+        /** --max-memory in bytes (default 1 TiB: no eviction unless a test asks for it). */
+        public Builder maxMemory(long bytes) {
+            maxMemory = bytes;
+            return this;
+        }
+
+        public Builder maxLoadedModels(int n) {
+            maxLoaded = n;
+            return this;
+        }
+
+        /** --keep-alive (default: never, so that tests see no unload they did not ask for). */
+        public Builder keepAlive(String spec) {
+            keepAlive = ai.ominix.server.engine.KeepAlive.parse(spec, "keep-alive");
+            return this;
+        }
+
+        /** How long a request waits for its model to load (default 10 s; 0 answers 503 at once while loading). */
+        public Builder loadWait(Duration d) {
+            loadWait = d;
             return this;
         }
 
