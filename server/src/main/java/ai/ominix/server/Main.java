@@ -6,6 +6,7 @@ import ai.ominix.server.cli.BenchCommand;
 import ai.ominix.server.cli.ChatCommand;
 import ai.ominix.server.cli.CliException;
 import ai.ominix.server.cli.ModelsCommand;
+import ai.ominix.server.cli.PsCommand;
 import ai.ominix.server.cli.PullCommand;
 import ai.ominix.server.cli.RmCommand;
 import ai.ominix.server.cli.ServeCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ominix", mixinStandardHelpOptions = true, version = "ominix 0.1.0",
         description = "Local OpenAI-compatible speech-to-text (Qwen3-ASR) and chat (MiniCPM-SALA) server.",
         subcommands = {ServeCommand.class, TranscribeCommand.class, ChatCommand.class, PullCommand.class,
-                ModelsCommand.class, RmCommand.class, ServiceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                ModelsCommand.class, PsCommand.class, RmCommand.class, ServiceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

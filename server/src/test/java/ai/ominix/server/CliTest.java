@@ -65,7 +65,7 @@ class CliTest {
 
     @Test
     void everySubcommandHasHelp() throws Exception {
-        for (String sub : List.of("serve", "transcribe", "chat", "pull", "models", "rm")) {
+        for (String sub : List.of("serve", "transcribe", "chat", "pull", "models", "ps", "rm")) {
             Run r = inProcess(sub, "--help");
             assertEquals(0, r.code(), sub + ": " + r.err());
             assertTrue(r.out().contains("Usage: ominix " + sub), r.out());

@@ -44,6 +44,9 @@ public final class TestServer implements AutoCloseable {
     /** The fake engine of each model directory loaded so far (the two above for the configured names). */
     public final Map<String, FakeAsrEngine> asrs = new java.util.concurrent.ConcurrentHashMap<>();
     public final Map<String, FakeChatEngine> chats = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Model directory names whose load fails (with this message), and per-name gates a load waits on. */
+    public final Map<String, String> failLoads = new java.util.concurrent.ConcurrentHashMap<>();
+    public final Map<String, CountDownLatch> loadGates = new java.util.concurrent.ConcurrentHashMap<>();
     /** Loads per model directory name. */
     public final Map<String, java.util.concurrent.atomic.AtomicInteger> loads = new java.util.concurrent.ConcurrentHashMap<>();
     public final OminixServer server;
@@ -91,6 +94,10 @@ public final class TestServer implements AutoCloseable {
     private String loaded(Path dir) {
         String name = dir.getFileName().toString();
         loads.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        CountDownLatch gate = loadGates.get(name);
+        if (gate != null) await(gate);
+        String failure = failLoads.get(name);
+        if (failure != null) throw new ModelLoadException(failure);
         return name;
     }
 
