@@ -221,8 +221,15 @@ class ModelsOnDemandTest {
             assertEquals(202, load.statusCode(), load.body());
             assertEquals("loading", TestServer.json(load).path("status").asText());
             assertEquals("loading", s.listed("warm-asr").path("status").asText());
-            assertEquals(409, s.post("/v1/models/warm-asr/unload", null, new byte[0]).statusCode(), "not while loading");
+            // An unload during the load waits for it, then unloads.
+            var unloadWhileLoading = s.http.sendAsync(HttpRequest.newBuilder(s.uri("/v1/models/warm-asr/unload"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(100);
+            assertFalse(unloadWhileLoading.isDone());
             gate.countDown();
+            assertEquals(200, unloadWhileLoading.get(10, TimeUnit.SECONDS).statusCode());
+            assertEquals("unloaded", s.listed("warm-asr").path("status").asText());
+            assertEquals(202, s.post("/v1/models/warm-asr/load", null, new byte[0]).statusCode());
             awaitStatus(s, "warm-asr", "ready");
             assertEquals(200, s.postJson("/v1/models/warm-asr/load", "{\"keep_alive\": \"10m\"}").statusCode(), "already loaded");
             assertEquals(0, s.asrs.get("warm-asr").calls.get(), "loaded without a request");
@@ -243,7 +250,7 @@ class ModelsOnDemandTest {
             assertTrue(TestServer.json(un).path("unloaded").asBoolean());
             assertEquals("unloaded", s.listed("warm-asr").path("status").asText());
             assertFalse(TestServer.json(s.post("/v1/models/warm-asr/unload", null, new byte[0])).path("unloaded").asBoolean());
-            assertEquals(1, metric(s, "ominix_model_unloads_total", "model=\"warm-asr\"", "reason=\"explicit\""));
+            assertEquals(2, metric(s, "ominix_model_unloads_total", "model=\"warm-asr\"", "reason=\"explicit\""));
             assertEquals(404, s.post("/v1/models/nothing/load", null, new byte[0]).statusCode());
         }
     }

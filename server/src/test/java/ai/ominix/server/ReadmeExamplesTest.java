@@ -70,14 +70,15 @@ class ReadmeExamplesTest {
                     assertTrue(out.matches("2\\d\\d"), "HTTP " + out + " from: " + command);
                     Matcher m = URL.matcher(command);
                     assertTrue(m.find(), command);
-                    String method = command.contains("-X DELETE") ? "DELETE" : command.contains(" -d ") || command.contains(" -F ")
-                            ? "POST" : "GET";
+                    String method = command.contains("-X DELETE") ? "DELETE"
+                            : command.contains("-X POST") || command.contains(" -d ") || command.contains(" -F ") ? "POST" : "GET";
                     reached.add(method + " " + m.group(1).replaceAll("/v1/models/download/[^/]+$", "/v1/models/download/{id}")
-                            .replaceAll("/v1/models/(?!download)[^/]+$", "/v1/models/{id}"));
+                            .replaceAll("/v1/models/(?!download)[^/]+(/load|/unload)?$", "/v1/models/{id}$1"));
                 }
                 assertEquals(new TreeSet<>(Set.of("GET /health", "GET /metrics", "POST /v1/audio/transcriptions",
                         "POST /v1/chat/completions", "GET /v1/models", "GET /v1/models/{id}", "DELETE /v1/models/{id}",
-                        "POST /v1/models/download", "GET /v1/models/download/{id}", "DELETE /v1/models/download/{id}")), reached);
+                        "POST /v1/models/download", "GET /v1/models/download/{id}", "DELETE /v1/models/download/{id}",
+                        "POST /v1/models/{id}/load", "POST /v1/models/{id}/unload")), reached);
                 assertTrue(commands.size() >= 15, commands.size() + " examples");
             }
         }

@@ -334,22 +334,44 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /**
-     * Unloads a model now (POST /v1/models/{id}/unload).
+     * Unloads a model now (POST /v1/models/{id}/unload); a load in progress is let finish first.
      *
      * @return false when it was not loaded
-     * @throws ApiException 409 while a request uses it or it is loading
+     * @throws ApiException 409 while a request uses it
      */
     public boolean unload(String id) {
         ModelTarget target = names.named(id, known());
-        Detached d;
-        synchronized (this) {
-            ModelEntry e = entries.get(target.key());
-            if (e == null || e.state == ModelEntry.State.UNLOADED || e.state == ModelEntry.State.FAILED) return false;
-            refuseUnlessIdle(e, "unloaded");
-            d = detach(e, "explicit");
+        while (true) {
+            Detached d;
+            CompletableFuture<Void> loading;
+            synchronized (this) {
+                ModelEntry e = entries.get(target.key());
+                if (e == null || e.state == ModelEntry.State.UNLOADED || e.state == ModelEntry.State.FAILED) return false;
+                if (e.state == ModelEntry.State.LOADING) {
+                    loading = e.loading;
+                    d = null;
+                } else {
+                    refuseUnlessIdle(e, "unloaded");
+                    d = detach(e, "explicit");
+                    loading = null;
+                }
+            }
+            if (d != null) {
+                close(d);
+                return true;
+            }
+            try {
+                loading.get(limits.loadWait().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException t) {
+                throw ApiException.conflict("model_loading", "the " + target.kind().description() + " model " + target.id()
+                        + " is still loading; unload it once it is ready");
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                throw ApiException.notReady("cancelled", "request interrupted", null);
+            } catch (ExecutionException x) {
+                throw new IllegalStateException(x);
+            }
         }
-        close(d);
-        return true;
     }
 
     /**
