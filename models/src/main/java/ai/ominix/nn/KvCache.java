@@ -51,6 +51,21 @@ public final class KvCache implements AutoCloseable {
         return backend.slice(values, 2, 0, length);
     }
 
+    /** An independent cache holding the same keys and values (a sequence forked after a shared prefix). */
+    public KvCache copy() {
+        KvCache c = new KvCache(backend, heads, headDim);
+        if (length > 0) {
+            c.ensureCapacity(length);
+            try (Scope s = Scope.open()) {
+                backend.sliceUpdate(c.keys, keys(), 2, 0);
+                backend.sliceUpdate(c.values, values(), 2, 0);
+                backend.eval(c.keys, c.values);
+            }
+            c.length = length;
+        }
+        return c;
+    }
+
     private void ensureCapacity(int needed) {
         int capacity = keys == null ? 0 : keys.dim(2);
         if (needed <= capacity) return;

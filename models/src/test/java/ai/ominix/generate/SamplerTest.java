@@ -48,6 +48,27 @@ class SamplerTest {
     }
 
     @Test
+    void topKAndMinPDropTheUnlikelyTokens() {
+        // p ∝ 40, 30, 20, 10 (%).
+        float[] logits = {(float) Math.log(40), (float) Math.log(30), (float) Math.log(20), (float) Math.log(10)};
+        int n = 20_000;
+        int[] k2 = new int[4];
+        Sampler topK = new Sampler(1.0, 1.0, 2, 0, 9L);
+        for (int i = 0; i < n; i++) k2[topK.sample(logits)]++;
+        assertEquals(0, k2[2] + k2[3]);
+        assertEquals(40.0 / 70, k2[0] / (double) n, 0.015);
+        // min_p 0.6: 20 % and 10 % are under 0.6 × 40 % = 24 %.
+        int[] m = new int[4];
+        Sampler minP = new Sampler(1.0, 1.0, 0, 0.6, 9L);
+        for (int i = 0; i < n; i++) m[minP.sample(logits)]++;
+        assertEquals(0, m[2] + m[3]);
+        assertEquals(30.0 / 70, m[1] / (double) n, 0.015);
+        // top_k 1 is greedy whatever the temperature.
+        Sampler one = new Sampler(2.0, 1.0, 1, 0, 1L);
+        for (int i = 0; i < 100; i++) assertEquals(0, one.sample(logits));
+    }
+
+    @Test
     void lowTemperatureApproachesGreedy() {
         float[] logits = randomLogits(513, 11);
         int best = Sampler.argmax(logits);
@@ -60,6 +81,8 @@ class SamplerTest {
         assertThrows(IllegalArgumentException.class, () -> new Sampler(-1, 1, null));
         assertThrows(IllegalArgumentException.class, () -> new Sampler(1, 0, null));
         assertThrows(IllegalArgumentException.class, () -> new Sampler(Double.NaN, 1, null));
+        assertThrows(IllegalArgumentException.class, () -> new Sampler(1, 1, -1, 0, null));
+        assertThrows(IllegalArgumentException.class, () -> new Sampler(1, 1, 0, 1.5, null));
         assertTrue(new Sampler(0, 1, null).isGreedy());
     }
 

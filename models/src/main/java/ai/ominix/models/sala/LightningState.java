@@ -11,10 +11,23 @@ import ai.ominix.kernel.Tensor;
  */
 public final class LightningState implements LayerCache {
 
+    private final Backend backend;
     private Tensor state;
 
     LightningState(Backend backend, int heads, int headDim) {
+        this.backend = backend;
         this.state = Scope.detach(backend.zeros(DType.F32, heads, headDim, headDim));
+    }
+
+    /** An independent state equal to this one. */
+    LightningState copy() {
+        int[] shape = state.shape();
+        LightningState c = new LightningState(backend, shape[0], shape[1]);
+        try (Scope s = Scope.open()) {
+            backend.sliceUpdate(c.state, state, 0, 0);
+            backend.eval(c.state);
+        }
+        return c;
     }
 
     /** The current state (owned by this object; valid until the next {@link #replace}). */

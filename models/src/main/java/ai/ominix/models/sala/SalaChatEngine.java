@@ -7,7 +7,7 @@ import ai.ominix.engine.InvalidRequestException;
 import ai.ominix.engine.ModelLoadException;
 import ai.ominix.generate.Sampler;
 import ai.ominix.generate.StopStrings;
-import ai.ominix.generate.ThinkStripper;
+import ai.ominix.generate.ThinkSplitter;
 import ai.ominix.kernel.Backend;
 import ai.ominix.tokenizer.StreamDecoder;
 import ai.ominix.tokenizer.Tokenizer;
@@ -175,7 +175,7 @@ public final class SalaChatEngine implements ChatEngine {
                     + contextLength + " tokens (prompt + completion)");
         }
         int budget = Math.min(request.maxTokens(), contextLength - prompt.length);
-        Output out = new Output(tokenizer.streamDecoder(true), request.noThink(), request.stop(), sink);
+        Output out = new Output(tokenizer.streamDecoder(true), request.stop(), sink);
         cancel.check();
         try (Sequence sequence = sequences.get()) {
             float[] logits = sequence.prefill(prompt);
@@ -202,17 +202,17 @@ public final class SalaChatEngine implements ChatEngine {
         return new Sampler(r.temperature(), r.topP(), r.seed());
     }
 
-    /** Token ids → UTF-8-complete text → (think stripping) → stop strings → the sink and the result text. */
+    /** Token ids → UTF-8-complete text → reasoning / content → stop strings (content) → the sink and the result. */
     private static final class Output {
         private final StreamDecoder decoder;
-        private final ThinkStripper think;
+        private final ThinkSplitter think = new ThinkSplitter();
         private final StopStrings stops;
         private final TextSink sink;
         private final StringBuilder text = new StringBuilder();
+        private final StringBuilder reasoning = new StringBuilder();
 
-        Output(StreamDecoder decoder, boolean stripThink, List<String> stop, TextSink sink) {
+        Output(StreamDecoder decoder, List<String> stop, TextSink sink) {
             this.decoder = decoder;
-            this.think = stripThink ? new ThinkStripper() : null;
             this.stops = new StopStrings(stop == null ? List.of() : stop);
             this.sink = sink;
         }
@@ -225,13 +225,21 @@ public final class SalaChatEngine implements ChatEngine {
 
         Result finish(FinishReason reason, int promptTokens, int completionTokens) {
             if (!stops.stopped()) emit(decoder.flush(), true);
-            return new Result(text.toString(), reason, promptTokens, completionTokens);
+            return new Result(text.toString(), reason, promptTokens, completionTokens,
+                    reasoning.isEmpty() ? null : reasoning.toString(), 0, List.of(), null);
         }
 
         private void emit(String piece, boolean last) {
-            String visible = think == null ? piece : think.push(piece);
-            if (last && think != null) visible += think.flush();
-            String out = stops.push(visible);
+            ThinkSplitter.Split split = think.push(piece);
+            if (last) {
+                ThinkSplitter.Split rest = think.flush();
+                split = new ThinkSplitter.Split(split.reasoning() + rest.reasoning(), split.content() + rest.content());
+            }
+            if (!split.reasoning().isEmpty()) {
+                reasoning.append(split.reasoning());
+                if (sink != null) sink.reasoning(split.reasoning());
+            }
+            String out = stops.push(split.content());
             if (last) out += stops.flush();
             if (out.isEmpty()) return;
             text.append(out);

@@ -14,6 +14,28 @@ public final class SalaState implements AutoCloseable {
         this.layers = layers;
     }
 
+    /**
+     * An independent state equal to this one: several answers to one prompt continue from one
+     * prefill (and a prompt cache can keep a snapshot).
+     */
+    public SalaState copy() {
+        LayerCache[] out = new LayerCache[layers.length];
+        try {
+            for (int i = 0; i < layers.length; i++) {
+                out[i] = switch (layers[i]) {
+                    case LightningState s -> s.copy();
+                    case SparseCache kv -> kv.copy();
+                };
+            }
+        } catch (RuntimeException e) {
+            for (LayerCache c : out) if (c != null) c.close();
+            throw e;
+        }
+        SalaState c = new SalaState(out);
+        c.length = length;
+        return c;
+    }
+
     /** Tokens processed so far (the next token's position). */
     public int length() {
         return length;

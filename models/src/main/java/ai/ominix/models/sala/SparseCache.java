@@ -24,6 +24,17 @@ public final class SparseCache implements LayerCache {
         this.coarse = new WindowMeans(4 * s.kernelSize(), 4 * s.kernelStride(), groups, dim);
     }
 
+    private SparseCache(KvCache kv, WindowMeans fine, WindowMeans coarse) {
+        this.kv = kv;
+        this.fine = fine;
+        this.coarse = coarse;
+    }
+
+    /** An independent cache equal to this one. */
+    SparseCache copy() {
+        return new SparseCache(kv.copy(), fine.copy(), coarse.copy());
+    }
+
     /** Tokens held. */
     public int length() {
         return kv.length();

@@ -32,6 +32,19 @@ final class WindowMeans {
         this.pending = new float[groups][dim * size * 2];
     }
 
+    /** An independent copy (a sequence forked after a shared prefix). */
+    WindowMeans copy() {
+        WindowMeans c = new WindowMeans(size, stride, groups, dim);
+        for (int g = 0; g < groups; g++) {
+            c.means[g] = means[g].clone();
+            c.pending[g] = pending[g].clone();
+        }
+        c.count = count;
+        c.pendingStart = pendingStart;
+        c.consumed = consumed;
+        return c;
+    }
+
     /** Keys pushed so far. */
     int consumed() {
         return consumed;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.ominix.engine.Cancellation;
+import ai.ominix.engine.ChatEngine;
 import ai.ominix.engine.CancelledException;
 import ai.ominix.engine.ChatEngine.FinishReason;
 import ai.ominix.engine.ChatEngine.Message;
@@ -108,11 +109,27 @@ class SalaChatEngineTest {
     }
 
     @Test
-    void thinkingIsKeptWhenNotSuppressed() {
+    void thinkingIsReturnedApartFromTheAnswer() {
+        StringBuilder reasoning = new StringBuilder();
+        StringBuilder content = new StringBuilder();
         Result r = engine(THINKING + ANSWER, 1000, new AtomicInteger()).generate(request(false, 100, List.of()),
-                Cancellation.none(), null);
-        assertEquals(tok.decode(tok.encode(THINKING + ANSWER), true), r.text());
-        assertTrue(r.text().startsWith("<think>"), r.text());
+                Cancellation.none(), new ChatEngine.TextSink() {
+                    @Override
+                    public void accept(String piece) {
+                        content.append(piece);
+                    }
+
+                    @Override
+                    public void reasoning(String piece) {
+                        reasoning.append(piece);
+                    }
+                });
+        String whole = tok.decode(tok.encode(THINKING + ANSWER), true);
+        String block = whole.substring(whole.indexOf("<think>") + 7, whole.indexOf("</think>")).strip();
+        assertEquals(block, r.reasoning());
+        assertEquals(ANSWER, r.text());
+        assertEquals(r.reasoning(), reasoning.toString(), "streamed reasoning adds up to the result's");
+        assertEquals(r.text(), content.toString());
     }
 
     @Test
