@@ -21,13 +21,14 @@ public sealed interface OutputFormat {
     /**
      * {@code tools} with {@code tool_choice}.
      *
-     * @param choice   auto (text or calls), required (at least one call), or the name of the one
-     *                 function to call; {@code none} is handled by not sending tools' constraint
+     * @param choice   auto (text or calls), required (at least one call), none (text only; the
+     *                 tools are still shown to the model), or the name of the one function to call
      * @param parallel more than one call per answer
      */
     record Tools(List<Tool> tools, String choice, boolean parallel) implements OutputFormat {
         public static final String AUTO = "auto";
         public static final String REQUIRED = "required";
+        public static final String NONE = "none";
 
         public Tools {
             tools = List.copyOf(tools);

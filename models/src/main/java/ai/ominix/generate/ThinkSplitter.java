@@ -23,6 +23,7 @@ public final class ThinkSplitter {
     private final StringBuilder held = new StringBuilder();
     private Phase phase = Phase.START;
     private boolean reasoningStarted;
+    private boolean opened;
 
     public Split push(String piece) {
         if (phase == Phase.PASS) return new Split("", piece);
@@ -33,6 +34,11 @@ public final class ThinkSplitter {
     /** True while the text pushed so far is (or may still turn out to be) inside the block. */
     public boolean inReasoning() {
         return phase == Phase.START || phase == Phase.THINKING;
+    }
+
+    /** True once the answer's text opened a {@code <think>} block. */
+    public boolean opened() {
+        return phase == Phase.THINKING || phase == Phase.AFTER || opened;
     }
 
     /** The end of the stream. */
@@ -100,6 +106,7 @@ public final class ThinkSplitter {
         String trimmed = text.stripLeading();
         held.setLength(0);
         if (trimmed.isEmpty()) return new Split(reasoning, "");
+        opened = true;
         phase = Phase.PASS;
         return new Split(reasoning, trimmed);
     }

@@ -5,9 +5,9 @@ import ai.ominix.engine.ChatEngine;
 import ai.ominix.engine.ContextOverflowException;
 import ai.ominix.engine.InvalidRequestException;
 import ai.ominix.engine.ModelLoadException;
+import ai.ominix.engine.OutputFormat;
+import ai.ominix.generate.LogitAdjuster;
 import ai.ominix.generate.Sampler;
-import ai.ominix.generate.StopStrings;
-import ai.ominix.generate.ThinkSplitter;
 import ai.ominix.kernel.Backend;
 import ai.ominix.tokenizer.StreamDecoder;
 import ai.ominix.tokenizer.Tokenizer;
@@ -15,6 +15,7 @@ import ai.ominix.tokenizer.Tokenizers;
 import ai.ominix.weights.JsonFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -44,6 +45,11 @@ public final class SalaChatEngine implements ChatEngine {
 
         float[] next(int token);
 
+        /** An independent sequence at the same point (the next choice of a request continues from the prompt's state). */
+        default Sequence fork() {
+            throw new UnsupportedOperationException("this sequence cannot be copied");
+        }
+
         @Override
         void close();
     }
@@ -54,6 +60,8 @@ public final class SalaChatEngine implements ChatEngine {
     private final Tokenizer tokenizer;
     private final Set<Integer> eos;
     private final int contextLength;
+    private final int toolCallToken;
+    private final FormatConstraints constraints;
 
     /** @param release frees the model when the engine is closed */
     SalaChatEngine(String modelId, Supplier<Sequence> sequences, Runnable release, Tokenizer tokenizer,
@@ -64,12 +72,22 @@ public final class SalaChatEngine implements ChatEngine {
         this.tokenizer = tokenizer;
         this.eos = Set.copyOf(eos);
         this.contextLength = contextLength;
+        this.toolCallToken = tokenizer.tokenId(SalaToolFormat.TOOL_CALL);
+        Set<Integer> callEnds = new HashSet<>(eos);
+        if (toolCallToken >= 0) callEnds.add(toolCallToken);
+        this.constraints = new FormatConstraints(tokenizer, this.eos, callEnds);
     }
 
     /** A sequence on the model: a fresh {@link SalaState} per request. */
     private static Supplier<Sequence> on(SalaModel model) {
-        return () -> new Sequence() {
-            private final SalaState state = model.newState();
+        return () -> on(model, model.newState());
+    }
+
+    private static Sequence on(SalaModel model, SalaState state) {
+        return new Sequence() {
+            private Sequence of(SalaState copy) {
+                return on(model, copy);
+            }
 
             @Override
             public float[] prefill(int[] prompt) {
@@ -79,6 +97,11 @@ public final class SalaChatEngine implements ChatEngine {
             @Override
             public float[] next(int token) {
                 return model.forwardLogits(new int[] {token}, state);
+            }
+
+            @Override
+            public Sequence fork() {
+                return of(state.copy());
             }
 
             @Override
@@ -160,91 +183,114 @@ public final class SalaChatEngine implements ChatEngine {
 
     /** The prompt ids a request is answered from (rendered template, BOS included). */
     int[] promptIds(Request request) {
-        return tokenizer.encodeWithSpecial(SalaChatTemplate.render(request.messages(), request.noThink()));
+        List<OutputFormat.Tool> tools = request.format() instanceof OutputFormat.Tools t ? t.tools() : List.of();
+        return tokenizer.encodeWithSpecial(SalaChatTemplate.render(request.messages(), tools, noThink(request)));
+    }
+
+    /**
+     * Structured output and forced tool calls are constrained from the answer's first token, so the
+     * model answers them without a think block (the block's end is plain text, and a constraint
+     * that started inside a token would not be exact). {@code tool_choice: auto} keeps thinking:
+     * a call starts with the {@code <|tool_call|>} token, whatever came before.
+     */
+    private static boolean noThink(Request request) {
+        return request.noThink() || switch (request.format()) {
+            case null -> false;
+            case OutputFormat.Tools t -> !t.choice().equals(OutputFormat.Tools.AUTO) && !t.choice().equals(OutputFormat.Tools.NONE);
+            default -> true;
+        };
     }
 
     @Override
     public Result generate(Request request, Cancellation cancel, TextSink sink) {
-        Sampler sampler = sampler(request);
-        if (request.maxTokens() < 1) {
-            throw new InvalidRequestException("invalid_value", "max_tokens", "max_tokens must be at least 1");
+        return generate(request, 1, cancel, index -> sink).getFirst();
+    }
+
+    /** The prompt is prefilled once; each further choice continues from a copy of its state. */
+    @Override
+    public List<Result> generate(Request request, int n, Cancellation cancel, ChoiceSink sinks) {
+        if (n < 1 || n > MAX_CHOICES) {
+            throw new InvalidRequestException("invalid_value", "n", "n must be between 1 and " + MAX_CHOICES);
         }
+        validate(request);
+        SalaAnswer.Steering steering = steering(request.format());
         int[] prompt = promptIds(request);
         if (prompt.length >= contextLength) {
             throw new ContextOverflowException("the prompt has " + prompt.length + " tokens; this model's context is "
                     + contextLength + " tokens (prompt + completion)");
         }
         int budget = Math.min(request.maxTokens(), contextLength - prompt.length);
-        Output out = new Output(tokenizer.streamDecoder(true), request.stop(), sink);
+        LogitAdjuster adjuster = LogitAdjuster.of(request.sampling(), prompt);
         cancel.check();
-        try (Sequence sequence = sequences.get()) {
-            float[] logits = sequence.prefill(prompt);
-            int sampled = 0;
-            while (true) {
-                int next = sampler.sample(logits);
-                sampled++;
-                if (eos.contains(next)) return out.finish(FinishReason.STOP, prompt.length, sampled);
-                if (out.token(next)) return out.finish(FinishReason.STOP, prompt.length, sampled);
-                if (sampled == budget) return out.finish(FinishReason.LENGTH, prompt.length, sampled);
-                cancel.check();
-                logits = sequence.next(next);
+        List<Result> results = new ArrayList<>(n);
+        try (Sequence base = sequences.get()) {
+            float[] logits = base.prefill(prompt);
+            for (int i = 0; i < n; i++) {
+                boolean last = i == n - 1;
+                Sequence sequence = last ? base : base.fork();
+                try {
+                    SalaAnswer answer = new SalaAnswer(tokenizer, eos, toolCallToken, sampler(request, i), adjuster.copy(),
+                            last ? steering : steering.copy(), request.sampling().topLogprobs(), !noThink(request),
+                            request.stop(), sinks == null ? null : sinks.choice(i));
+                    results.add(answer.run(sequence, last ? logits : logits.clone(), prompt.length, budget, cancel));
+                } finally {
+                    if (!last) sequence.close();
+                }
             }
         }
+        return results;
     }
 
-    private static Sampler sampler(Request r) {
+    /** At most this many choices per request (each holds its own copy of the prompt's state while it runs). */
+    public static final int MAX_CHOICES = 8;
+
+    private void validate(Request r) {
+        if (r.maxTokens() < 1) {
+            throw new InvalidRequestException("invalid_value", "max_tokens", "max_tokens must be at least 1");
+        }
         if (!(r.temperature() >= 0 && r.temperature() <= 2)) {
             throw new InvalidRequestException("invalid_value", "temperature", "temperature must be between 0 and 2");
         }
         if (!(r.topP() > 0 && r.topP() <= 1)) {
             throw new InvalidRequestException("invalid_value", "top_p", "top_p must be in (0, 1]");
         }
-        return new Sampler(r.temperature(), r.topP(), r.seed());
+        Sampling s = r.sampling();
+        if (s.topK() < 0) throw new InvalidRequestException("invalid_value", "top_k", "top_k must be at least 0");
+        if (!(s.minP() >= 0 && s.minP() <= 1)) throw new InvalidRequestException("invalid_value", "min_p", "min_p must be in [0, 1]");
+        if (!(s.repetitionPenalty() > 0)) {
+            throw new InvalidRequestException("invalid_value", "repetition_penalty", "repetition_penalty must be greater than 0");
+        }
+        if (s.topLogprobs() > 20) {
+            throw new InvalidRequestException("invalid_value", "top_logprobs", "top_logprobs must be between 0 and 20");
+        }
+        for (int id : s.logitBias().keySet()) {
+            if (id < 0 || id >= tokenizer.vocabSize()) {
+                throw new InvalidRequestException("invalid_value", "logit_bias",
+                        "logit_bias names token " + id + "; this model's token ids are 0.." + (tokenizer.vocabSize() - 1));
+            }
+        }
     }
 
-    /** Token ids → UTF-8-complete text → reasoning / content → stop strings (content) → the sink and the result. */
-    private static final class Output {
-        private final StreamDecoder decoder;
-        private final ThinkSplitter think = new ThinkSplitter();
-        private final StopStrings stops;
-        private final TextSink sink;
-        private final StringBuilder text = new StringBuilder();
-        private final StringBuilder reasoning = new StringBuilder();
+    /** Choice {@code i} draws from seed + i, so a seeded request is reproducible and its choices differ. */
+    private static Sampler sampler(Request r, int i) {
+        Long seed = r.seed() == null ? null : r.seed() + i;
+        return new Sampler(r.temperature(), r.topP(), r.sampling().topK(), r.sampling().minP(), seed);
+    }
 
-        Output(StreamDecoder decoder, List<String> stop, TextSink sink) {
-            this.decoder = decoder;
-            this.stops = new StopStrings(stop == null ? List.of() : stop);
-            this.sink = sink;
-        }
-
-        /** Feeds one generated token; true when a stop string ended the answer. */
-        boolean token(int id) {
-            emit(decoder.push(id), false);
-            return stops.stopped();
-        }
-
-        Result finish(FinishReason reason, int promptTokens, int completionTokens) {
-            if (!stops.stopped()) emit(decoder.flush(), true);
-            return new Result(text.toString(), reason, promptTokens, completionTokens,
-                    reasoning.isEmpty() ? null : reasoning.toString(), 0, List.of(), null);
-        }
-
-        private void emit(String piece, boolean last) {
-            ThinkSplitter.Split split = think.push(piece);
-            if (last) {
-                ThinkSplitter.Split rest = think.flush();
-                split = new ThinkSplitter.Split(split.reasoning() + rest.reasoning(), split.content() + rest.content());
+    private SalaAnswer.Steering steering(OutputFormat format) {
+        return switch (format) {
+            case null -> SalaAnswer.Steering.FREE;
+            case OutputFormat.Tools t when t.choice().equals(OutputFormat.Tools.NONE) ->
+                    new SalaAnswer.Steering(null, null, false, true);
+            case OutputFormat.Tools t -> {
+                if (toolCallToken < 0) {
+                    throw new InvalidRequestException("unsupported_parameter", "tools",
+                            "this model's tokenizer has no " + SalaToolFormat.TOOL_CALL + " token");
+                }
+                yield new SalaAnswer.Steering(null, constraints.toolCalls(t), !t.choice().equals(OutputFormat.Tools.AUTO), false);
             }
-            if (!split.reasoning().isEmpty()) {
-                reasoning.append(split.reasoning());
-                if (sink != null) sink.reasoning(split.reasoning());
-            }
-            String out = stops.push(split.content());
-            if (last) out += stops.flush();
-            if (out.isEmpty()) return;
-            text.append(out);
-            if (sink != null) sink.accept(out);
-        }
+            default -> new SalaAnswer.Steering(constraints.text(format), null, false, false);
+        };
     }
 
     @Override

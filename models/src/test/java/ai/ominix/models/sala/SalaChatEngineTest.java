@@ -198,7 +198,7 @@ class SalaChatEngineTest {
         assertThrows(InvalidRequestException.class, () -> e.generate(
                 new Request(List.of(new Message("user", "x")), 1, 0, 5, List.of(), null, false), Cancellation.none(), null));
         assertThrows(InvalidRequestException.class, () -> e.generate(
-                new Request(List.of(new Message("tool", "x")), 0, 1, 5, List.of(), null, false), Cancellation.none(), null));
+                new Request(List.of(new Message("robot", "x")), 0, 1, 5, List.of(), null, false), Cancellation.none(), null));
     }
 
     @Test
