@@ -18,6 +18,8 @@ async function collect(stream, each) {
 const ops = {
     chat: (p) => client.chat.completions.create(p),
     chatStream: async (p) => collect(await client.chat.completions.create({ ...p, stream: true })),
+    // The SDK's own accumulation of a stream (tool-call deltas merged into whole calls).
+    chatStreamFinal: (p) => client.chat.completions.stream(p).finalChatCompletion(),
     transcribe: ({ file, ...p }) => client.audio.transcriptions.create({ ...p, file: fs.createReadStream(file) }),
     transcribeStream: async ({ file, ...p }) =>
         collect(await client.audio.transcriptions.create({ ...p, file: fs.createReadStream(file), stream: true })),

@@ -36,6 +36,11 @@ public final class ThinkSplitter {
         return phase == Phase.START || phase == Phase.THINKING;
     }
 
+    /** True while the text so far may still open a block or be plain text (nothing decided yet). */
+    public boolean undecided() {
+        return phase == Phase.START;
+    }
+
     /** True once the answer's text opened a {@code <think>} block. */
     public boolean opened() {
         return phase == Phase.THINKING || phase == Phase.AFTER || opened;

@@ -65,7 +65,7 @@ final class SalaAnswer {
         this.steering = steering;
         this.topLogprobs = topLogprobs;
         this.sink = sink;
-        this.out = new Output(tokenizer.streamDecoder(true), thinking, stop, sink);
+        this.out = new Output(tokenizer.streamDecoder(true), thinking, stop, sink, topLogprobs >= 0);
     }
 
     /**
@@ -73,7 +73,6 @@ final class SalaAnswer {
      * @param budget tokens it may sample
      */
     Result run(SalaChatEngine.Sequence sequence, float[] logits, int promptTokens, int budget, Cancellation cancel) {
-        List<TokenLogprob> logprobs = topLogprobs >= 0 ? new ArrayList<>() : null;
         List<ToolCall> calls = new ArrayList<>();
         TokenConstraint call = null;         // the call being generated
         StreamDecoder callText = null;
@@ -98,7 +97,7 @@ final class SalaAnswer {
                 if (sink != null) sink.toolCall(calls.size() - 1, c);
                 call = null;
             }
-            if (end) return out.finish(calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS, promptTokens, sampled, calls, logprobs);
+            if (end) return out.finish(calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS, promptTokens, sampled, calls);
             if (next == toolCallToken && steering.calls() != null) {
                 mustCall = false;
                 call = steering.calls().get();
@@ -108,15 +107,11 @@ final class SalaAnswer {
                 callText.push(next);
             } else {
                 if (steering.text() != null) steering.text().accept(next);
-                if (logprobs != null && !out.inReasoning()) {
-                    TokenLogprob lp = Logprobs.of(logits, next, topLogprobs, tokenizer);
-                    logprobs.add(lp);
-                    if (sink != null) sink.logprob(lp);
-                }
-                if (out.token(next)) return out.finish(FinishReason.STOP, promptTokens, sampled, calls, logprobs);
+                TokenLogprob lp = topLogprobs >= 0 ? Logprobs.of(logits, next, topLogprobs, tokenizer) : null;
+                if (out.token(next, lp)) return out.finish(FinishReason.STOP, promptTokens, sampled, calls);
             }
             adjuster.observe(next);
-            if (sampled == budget) return out.finish(FinishReason.LENGTH, promptTokens, sampled, calls, logprobs);
+            if (sampled == budget) return out.finish(FinishReason.LENGTH, promptTokens, sampled, calls);
             cancel.check();
             logits = sequence.next(next);
         }
@@ -128,7 +123,12 @@ final class SalaAnswer {
         logits[toolCallToken] = Float.isFinite(keep) ? keep : 0;
     }
 
-    /** Token ids → UTF-8-complete text → reasoning / content → stop strings (content) → the sink and the result. */
+    /**
+     * Token ids → UTF-8-complete text → reasoning / content → stop strings (content) → the sink
+     * and the result. Each token is the block's (reasoning) or the answer's (content); a token's
+     * log-probability goes out just before the first content text at or after it, and only for
+     * content tokens. Tokens are held undecided while the text may still open a block.
+     */
     private static final class Output {
         private final StreamDecoder decoder;
         private final ThinkSplitter think = new ThinkSplitter();
@@ -137,52 +137,87 @@ final class SalaAnswer {
         private final TextSink sink;
         private final StringBuilder text = new StringBuilder();
         private final StringBuilder reasoning = new StringBuilder();
+        private final List<TokenLogprob> logprobs;
+        private final List<TokenLogprob> pending = new ArrayList<>();
+        private final List<TokenLogprob> undecided = new ArrayList<>();
+        private int undecidedTokens;
+        private boolean blockDone;
         private int reasoningTokens;
 
-        Output(StreamDecoder decoder, boolean thinking, List<String> stop, TextSink sink) {
+        Output(StreamDecoder decoder, boolean thinking, List<String> stop, TextSink sink, boolean logprobs) {
             this.decoder = decoder;
             this.thinking = thinking;
             this.stops = new StopStrings(stop == null ? List.of() : stop);
             this.sink = sink;
+            this.logprobs = logprobs ? new ArrayList<>() : null;
         }
 
-        /** True while the tokens are (or may still be) the think block's. */
-        boolean inReasoning() {
-            return thinking && think.inReasoning();
-        }
-
-        /** Feeds one generated token; true when a stop string ended the answer. */
-        boolean token(int id) {
-            boolean was = inReasoning();
-            emit(decoder.push(id), false);
-            // The tokens of the block, its tags included (not a first plain-text token).
-            if (was && (think.inReasoning() || think.opened())) reasoningTokens++;
+        /** Feeds one generated token (with its log-probability, or null); true when a stop string ended the answer. */
+        boolean token(int id, TokenLogprob lp) {
+            ThinkSplitter.Split split = think.push(decoder.push(id));
+            classify(lp);
+            emit(split);
             return stops.stopped();
         }
 
-        Result finish(FinishReason reason, int promptTokens, int completionTokens, List<ToolCall> calls,
-                      List<TokenLogprob> logprobs) {
-            if (!stops.stopped()) emit(decoder.flush(), true);
+        private void classify(TokenLogprob lp) {
+            if (!thinking || blockDone) {
+                content(lp);
+                return;
+            }
+            undecided.add(lp);
+            undecidedTokens++;
+            if (think.undecided()) return;
+            if (!think.opened()) {
+                // Plain text after all: what was held is the answer's.
+                undecided.forEach(this::content);
+                blockDone = true;
+            } else {
+                reasoningTokens += undecidedTokens;
+                if (!think.inReasoning()) blockDone = true; // this token closed the block
+            }
+            undecided.clear();
+            undecidedTokens = 0;
+        }
+
+        private void content(TokenLogprob lp) {
+            if (lp != null) pending.add(lp);
+        }
+
+        Result finish(FinishReason reason, int promptTokens, int completionTokens, List<ToolCall> calls) {
+            if (!stops.stopped()) {
+                ThinkSplitter.Split split = think.push(decoder.flush());
+                ThinkSplitter.Split rest = think.flush();
+                if (!think.opened()) undecided.forEach(this::content);
+                emit(new ThinkSplitter.Split(split.reasoning() + rest.reasoning(), split.content() + rest.content()));
+                String tail = stops.flush();
+                if (!tail.isEmpty()) visible(tail);
+            }
+            if (logprobs != null) logprobs.addAll(pending);
             return new Result(text.toString(), reason, promptTokens, completionTokens,
                     reasoning.isEmpty() ? null : reasoning.toString(), reasoningTokens, List.copyOf(calls),
                     logprobs == null ? null : List.copyOf(logprobs));
         }
 
-        private void emit(String piece, boolean last) {
-            ThinkSplitter.Split split = think.push(piece);
-            if (last) {
-                ThinkSplitter.Split rest = think.flush();
-                split = new ThinkSplitter.Split(split.reasoning() + rest.reasoning(), split.content() + rest.content());
-            }
+        private void emit(ThinkSplitter.Split split) {
             if (!split.reasoning().isEmpty()) {
                 reasoning.append(split.reasoning());
                 if (sink != null) sink.reasoning(split.reasoning());
             }
-            String visible = stops.push(split.content());
-            if (last) visible += stops.flush();
-            if (visible.isEmpty()) return;
-            text.append(visible);
-            if (sink != null) sink.accept(visible);
+            String shown = stops.push(split.content());
+            if (!shown.isEmpty()) visible(shown);
+        }
+
+        private void visible(String piece) {
+            if (logprobs != null) {
+                for (TokenLogprob lp : pending) {
+                    logprobs.add(lp);
+                    if (sink != null) sink.logprob(lp);
+                }
+                pending.clear();
+            }
+            text.append(piece);
+            if (sink != null) sink.accept(piece);
         }
     }
 }

@@ -133,6 +133,31 @@ class SalaChatEngineTest {
     }
 
     @Test
+    void theBlocksTokensAreCountedAsReasoningAndOnlyTheAnswersHaveLogprobs() {
+        Request r0 = request(false, 100, List.of());
+        Request req = new Request(r0.messages(), 0, 1, 100, List.of(), null, false,
+                new ChatEngine.Sampling(0, 0, 0, 0, 1, java.util.Map.of(), 2), null);
+        List<ChatEngine.TokenLogprob> streamed = new ArrayList<>();
+        Result r = engine(THINKING + ANSWER, 1000, new AtomicInteger()).generate(req, Cancellation.none(),
+                new ChatEngine.TextSink() {
+                    @Override
+                    public void accept(String piece) {}
+
+                    @Override
+                    public void logprob(ChatEngine.TokenLogprob t) {
+                        streamed.add(t);
+                    }
+                });
+        assertEquals(ANSWER, r.text());
+        int all = tok.encode(THINKING + ANSWER).length;
+        assertEquals(all + 1, r.completionTokens());
+        assertEquals(all, r.reasoningTokens() + r.logprobs().size(), "each token is the block's or the answer's");
+        assertTrue(r.reasoningTokens() >= tok.encode("<think>\nThe user says hello.\n</think>").length - 1, "" + r.reasoningTokens());
+        // BYTES-CHECK
+        assertEquals(r.logprobs(), streamed);
+    }
+
+    @Test
     void stopStringAcrossTokensEndsTheAnswer() {
         List<String> pieces = new ArrayList<>();
         // "lo 世" spans the end of "Hello" and the first bytes of 世 (byte-fallback tokens)

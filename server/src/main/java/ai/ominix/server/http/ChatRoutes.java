@@ -4,6 +4,7 @@ import ai.ominix.engine.Cancellation;
 import ai.ominix.engine.ChatEngine;
 import ai.ominix.server.engine.ModelRegistry;
 import ai.ominix.server.observe.RequestStats;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -43,6 +44,13 @@ public final class ChatRoutes {
         }
     }
 
+    /**
+     * What the worker streams: a piece of one choice's content or reasoning, a whole tool call,
+     * with the log-probabilities of the tokens since the previous content piece.
+     */
+    record Delta(int index, String content, String reasoning, ChatEngine.ToolCall call, int callIndex,
+                 List<ChatEngine.TokenLogprob> logprobs) {}
+
     private void respond(ServerRequest req, ServerResponse res, ChatParams p, ModelRegistry.Lease<ChatEngine> m) {
         RequestStats stats = RequestStats.of(req);
         stats.model("chat", m.id());
@@ -50,48 +58,59 @@ public final class ChatRoutes {
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         if (!p.stream()) {
-            CompletableFuture<ChatEngine.Result> job = m.worker().submit(cancel, stats::started,
-                    () -> generate(m.engine(), p, cancel, stats, piece -> { }));
-            ChatEngine.Result r;
+            CompletableFuture<List<ChatEngine.Result>> job = m.worker().submit(cancel, stats::started,
+                    () -> generate(m.engine(), p, cancel, stats, delta -> { }));
+            List<ChatEngine.Result> results;
             try (var watch = disconnects.watch(req, cancel)) {
-                r = WorkerCalls.await(job, cancel);
+                results = WorkerCalls.await(job, cancel);
             }
             ObjectNode body = Json.object();
             body.put("id", id).put("object", "chat.completion").put("created", created).put("model", m.id());
-            ObjectNode choice = body.putArray("choices").addObject();
-            choice.put("index", 0);
-            choice.putObject("message").put("role", "assistant").put("content", r.text());
-            choice.put("finish_reason", r.finishReason().wire());
-            usage(body, r);
+            ArrayNode choices = body.putArray("choices");
+            for (int i = 0; i < results.size(); i++) {
+                ChatEngine.Result r = results.get(i);
+                ObjectNode choice = choices.addObject();
+                choice.put("index", i);
+                choice.set("message", ChatJson.message(r));
+                if (r.logprobs() != null) choice.set("logprobs", ChatJson.logprobs(r.logprobs())); else choice.putNull("logprobs");
+                choice.put("finish_reason", r.finishReason().wire());
+            }
+            ChatJson.usage(body, results);
             Requests.sendJson(res, body);
             return;
         }
-        WorkerCalls.Stream<String> stream = new WorkerCalls.Stream<>(res, cancel);
-        CompletableFuture<ChatEngine.Result> job = m.worker().submit(cancel, stats::started,
+        WorkerCalls.Stream<Delta> stream = new WorkerCalls.Stream<>(res, cancel);
+        CompletableFuture<List<ChatEngine.Result>> job = m.worker().submit(cancel, stats::started,
                 () -> generate(m.engine(), p, cancel, stats, stream::offer));
         try (var watch = disconnects.watch(req, cancel)) {
             relay(stream, job, p, id, created, m.id());
         }
     }
 
-    private static void relay(WorkerCalls.Stream<String> stream, CompletableFuture<ChatEngine.Result> job, ChatParams p,
+    private static void relay(WorkerCalls.Stream<Delta> stream, CompletableFuture<List<ChatEngine.Result>> job, ChatParams p,
                               String id, long created, String model) {
-        boolean[] first = {true};
-        stream.relay(job, piece -> {
+        boolean[] started = new boolean[p.n()];
+        stream.relay(job, d -> {
             ObjectNode delta = Json.object();
-            if (first[0]) delta.put("role", "assistant");
-            first[0] = false;
-            delta.put("content", piece);
-            return Json.write(chunk(id, created, model, delta, null));
-        }, r -> {
+            if (!started[d.index()]) delta.put("role", "assistant");
+            started[d.index()] = true;
+            if (d.content() != null) delta.put("content", d.content());
+            if (d.reasoning() != null) delta.put("reasoning_content", d.reasoning());
+            if (d.call() != null) delta.putArray("tool_calls").add(ChatJson.toolCall(d.call(), d.callIndex()));
+            ObjectNode c = chunk(id, created, model, d.index(), delta, null);
+            if (!d.logprobs().isEmpty()) ((ObjectNode) c.get("choices").get(0)).set("logprobs", ChatJson.logprobs(d.logprobs()));
+            return Json.write(c);
+        }, results -> {
             List<String> tail = new ArrayList<>();
-            ObjectNode delta = Json.object();
-            if (first[0]) delta.put("role", "assistant").put("content", "");
-            tail.add(Json.write(chunk(id, created, model, delta, r.finishReason().wire())));
+            for (int i = 0; i < results.size(); i++) {
+                ObjectNode delta = Json.object();
+                if (!started[i]) delta.put("role", "assistant").put("content", "");
+                tail.add(Json.write(chunk(id, created, model, i, delta, results.get(i).finishReason().wire())));
+            }
             if (p.includeUsage()) {
                 ObjectNode u = chunkHeader(id, created, model);
                 u.putArray("choices");
-                usage(u, r);
+                ChatJson.usage(u, results);
                 tail.add(Json.write(u));
             }
             tail.add("[DONE]");
@@ -100,15 +119,44 @@ public final class ChatRoutes {
     }
 
     /** Runs on the worker: the engine call, timed for the access log and metrics. */
-    private static ChatEngine.Result generate(ChatEngine engine, ChatParams p, Cancellation cancel, RequestStats stats,
-                                              ChatEngine.TextSink sink) {
+    private static List<ChatEngine.Result> generate(ChatEngine engine, ChatParams p, Cancellation cancel, RequestStats stats,
+                                                    java.util.function.Consumer<Delta> out) {
         try {
-            ChatEngine.Result r = engine.generate(p.request(), cancel, piece -> {
-                stats.firstOutput();
-                sink.accept(piece);
+            List<ChatEngine.Result> results = engine.generate(p.request(), p.n(), cancel, index -> new ChatEngine.TextSink() {
+                private List<ChatEngine.TokenLogprob> pending = new ArrayList<>();
+
+                @Override
+                public void accept(String piece) {
+                    stats.firstOutput();
+                    out.accept(new Delta(index, piece, null, null, 0, take()));
+                }
+
+                @Override
+                public void reasoning(String piece) {
+                    stats.firstOutput();
+                    out.accept(new Delta(index, null, piece, null, 0, List.of()));
+                }
+
+                @Override
+                public void logprob(ChatEngine.TokenLogprob token) {
+                    pending.add(token);
+                }
+
+                @Override
+                public void toolCall(int callIndex, ChatEngine.ToolCall call) {
+                    stats.firstOutput();
+                    out.accept(new Delta(index, null, null, call, callIndex, take()));
+                }
+
+                private List<ChatEngine.TokenLogprob> take() {
+                    List<ChatEngine.TokenLogprob> t = pending;
+                    pending = new ArrayList<>();
+                    return t;
+                }
             });
-            stats.tokens(r.promptTokens(), r.completionTokens());
-            return r;
+            int prompt = results.getFirst().promptTokens();
+            stats.tokens(prompt, results.stream().mapToInt(ChatEngine.Result::completionTokens).sum());
+            return results;
         } finally {
             stats.finished();
         }
@@ -120,19 +168,12 @@ public final class ChatRoutes {
         return c;
     }
 
-    private static ObjectNode chunk(String id, long created, String model, ObjectNode delta, String finish) {
+    private static ObjectNode chunk(String id, long created, String model, int index, ObjectNode delta, String finish) {
         ObjectNode c = chunkHeader(id, created, model);
         ObjectNode choice = c.putArray("choices").addObject();
-        choice.put("index", 0);
+        choice.put("index", index);
         choice.set("delta", delta);
         if (finish == null) choice.putNull("finish_reason"); else choice.put("finish_reason", finish);
         return c;
-    }
-
-    private static void usage(ObjectNode body, ChatEngine.Result r) {
-        body.putObject("usage")
-                .put("prompt_tokens", r.promptTokens())
-                .put("completion_tokens", r.completionTokens())
-                .put("total_tokens", r.promptTokens() + r.completionTokens());
     }
 }
