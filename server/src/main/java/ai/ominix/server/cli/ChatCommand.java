@@ -51,9 +51,19 @@ public final class ChatCommand implements Callable<Integer> {
             ModelRegistry.Resolved m = local.model(model, ModelKind.CHAT, "--model");
             try (ChatEngine engine = EngineLoaders.standard().loadChat(m.dir(), b)) {
                 engine.generate(new ChatEngine.Request(messages, opts.temperature(), opts.topP(), opts.maxTokens(),
-                        List.of(), null, opts.noThink()), Cancellation.none(), piece -> {
-                            System.out.print(piece);
-                            System.out.flush();
+                        List.of(), null, opts.noThink()), Cancellation.none(), new ChatEngine.TextSink() {
+                            @Override
+                            public void accept(String piece) {
+                                System.out.print(piece);
+                                System.out.flush();
+                            }
+
+                            /** The think block goes to stderr: stdout stays the answer alone, for pipes. */
+                            @Override
+                            public void reasoning(String piece) {
+                                System.err.print(piece);
+                                System.err.flush();
+                            }
                         });
                 System.out.println();
             }
