@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one platform thread that runs a loaded model, with a bounded queue in front of it. Engines
@@ -25,6 +26,12 @@ public final class InferenceWorker implements AutoCloseable {
     private final ThreadPoolExecutor pool;
     /** Cancellations of the jobs queued or running, so that shutdown can stop them. */
     private final Set<Cancellation> active = ConcurrentHashMap.newKeySet();
+    /**
+     * Jobs submitted and not yet finished. Counted here rather than read from the pool, whose
+     * active count drops only after the job's future has completed: a caller that saw its answer
+     * must find the worker idle.
+     */
+    private final AtomicInteger outstanding = new AtomicInteger();
 
     public InferenceWorker(String name, int queueCapacity) {
         this.name = name;
@@ -43,20 +50,27 @@ public final class InferenceWorker implements AutoCloseable {
     public <T> CompletableFuture<T> submit(Cancellation cancel, Runnable onStart, Callable<T> job) {
         CompletableFuture<T> result = new CompletableFuture<>();
         active.add(cancel);
+        outstanding.incrementAndGet();
         try {
             pool.execute(() -> {
+                T value = null;
+                Throwable error = null;
                 try {
                     cancel.check();
                     onStart.run();
-                    result.complete(job.call());
+                    value = job.call();
                 } catch (Throwable t) {
-                    result.completeExceptionally(t);
+                    error = t;
                 } finally {
                     active.remove(cancel);
+                    outstanding.decrementAndGet();
                 }
+                if (error != null) result.completeExceptionally(error);
+                else result.complete(value);
             });
         } catch (RejectedExecutionException e) {
             active.remove(cancel);
+            outstanding.decrementAndGet();
             if (pool.isShutdown()) throw ApiException.notReady("shutting_down", "the server is shutting down", 5);
             throw ApiException.queueFull("the " + name + " queue is full (" + pool.getQueue().size()
                     + " waiting); retry later", RETRY_AFTER_SECONDS);
@@ -70,7 +84,12 @@ public final class InferenceWorker implements AutoCloseable {
     }
 
     public boolean busy() {
-        return pool.getActiveCount() > 0;
+        return outstanding.get() > pool.getQueue().size();
+    }
+
+    /** Nothing queued or running. */
+    public boolean idle() {
+        return outstanding.get() == 0;
     }
 
     /** Cancels every queued and running job. */

@@ -36,7 +36,7 @@ final class ModelEntry {
 
     /** Nothing uses it or waits for it, and its worker has nothing running or queued (a job can outlive a request whose client left). */
     boolean idle() {
-        return state == State.READY && leases == 0 && waiters == 0 && !worker.busy() && worker.queued() == 0;
+        return state == State.READY && leases == 0 && waiters == 0 && worker.idle();
     }
 
     /** Counts against the memory budget and the loaded-model limit. */
