@@ -46,7 +46,8 @@ public final class Logprobs {
     }
 
     private static TokenLogprob entry(Tokenizer tokenizer, int id, double logprob, List<TokenLogprob> top) {
-        String text = tokenizer.decode(new int[] {id}, false);
-        return new TokenLogprob(text, logprob, text.getBytes(StandardCharsets.UTF_8), top);
+        byte[] bytes = tokenizer.tokenBytes(id);
+        if (bytes == null) bytes = new byte[0];
+        return new TokenLogprob(new String(bytes, StandardCharsets.UTF_8), logprob, bytes, top);
     }
 }

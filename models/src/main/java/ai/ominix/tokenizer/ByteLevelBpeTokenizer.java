@@ -132,8 +132,9 @@ public final class ByteLevelBpeTokenizer extends BpeTokenizer {
         if (last < text.length()) sink.accept(text.substring(last));
     }
 
-    /** The bytes a token decodes to: an added token's UTF-8 text, else its byte characters mapped back. */
-    private byte[] tokenBytes(int id) {
+    /** An added token's UTF-8 text, else the token's byte characters mapped back. */
+    @Override
+    public byte[] tokenBytes(int id) {
         AddedToken added = addedToken(id);
         if (added != null) return added.content().getBytes(StandardCharsets.UTF_8);
         String token = model.token(id);

@@ -203,6 +203,14 @@ public final class SentencePieceBpeTokenizer extends BpeTokenizer {
     }
 
     @Override
+    public byte[] tokenBytes(int id) {
+        if (decoding.byteFallback() && id >= 0 && id < byteOfId.length && byteOfId[id] >= 0) return new byte[] {(byte) byteOfId[id]};
+        String token = tokenString(id);
+        if (token == null) return null;
+        return token.replace(decoding.replacement(), ' ').getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
     public StreamDecoder streamDecoder(boolean skipSpecialTokens) {
         return new StreamDecoder() {
             private final ByteRun run = new ByteRun();

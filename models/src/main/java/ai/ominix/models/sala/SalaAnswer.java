@@ -75,7 +75,8 @@ final class SalaAnswer {
     Result run(SalaChatEngine.Sequence sequence, float[] logits, int promptTokens, int budget, Cancellation cancel) {
         List<ToolCall> calls = new ArrayList<>();
         TokenConstraint call = null;         // the call being generated
-        StreamDecoder callText = null;
+        StreamDecoder callDecoder = null;
+        StringBuilder callText = new StringBuilder();
         boolean mustCall = steering.forceCall();
         int sampled = 0;
         while (true) {
@@ -92,7 +93,7 @@ final class SalaAnswer {
             if (call != null && (end || next == toolCallToken)) {
                 // The call's JSON was complete (the constraint allows nothing else here).
                 ToolCall c = SalaToolFormat.parseCall("call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24),
-                        callText.flush());
+                        callText.append(callDecoder.flush()).toString());
                 calls.add(c);
                 if (sink != null) sink.toolCall(calls.size() - 1, c);
                 call = null;
@@ -101,10 +102,11 @@ final class SalaAnswer {
             if (next == toolCallToken && steering.calls() != null) {
                 mustCall = false;
                 call = steering.calls().get();
-                callText = tokenizer.streamDecoder(true);
+                callDecoder = tokenizer.streamDecoder(true);
+                callText.setLength(0);
             } else if (call != null) {
                 call.accept(next);
-                callText.push(next);
+                callText.append(callDecoder.push(next));
             } else {
                 if (steering.text() != null) steering.text().accept(next);
                 TokenLogprob lp = topLogprobs >= 0 ? Logprobs.of(logits, next, topLogprobs, tokenizer) : null;

@@ -153,7 +153,9 @@ class SalaChatEngineTest {
         assertEquals(all + 1, r.completionTokens());
         assertEquals(all, r.reasoningTokens() + r.logprobs().size(), "each token is the block's or the answer's");
         assertTrue(r.reasoningTokens() >= tok.encode("<think>\nThe user says hello.\n</think>").length - 1, "" + r.reasoningTokens());
-        // BYTES-CHECK
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (ChatEngine.TokenLogprob t : r.logprobs()) bytes.writeBytes(t.bytes());
+        assertEquals(ANSWER, bytes.toString(java.nio.charset.StandardCharsets.UTF_8).strip(), "the answer's tokens spell the answer");
         assertEquals(r.logprobs(), streamed);
     }
 
