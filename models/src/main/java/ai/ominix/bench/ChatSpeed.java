@@ -3,6 +3,13 @@ package ai.ominix.bench;
 import static ai.ominix.bench.GenerationMetrics.*;
 
 import ai.ominix.generate.Sampler;
+import ai.ominix.generate.TokenConstraint;
+import ai.ominix.generate.json.JsonGrammar;
+import ai.ominix.generate.json.TokenTrie;
+import ai.ominix.tokenizer.Tokenizer;
+import ai.ominix.tokenizer.Tokenizers;
+import java.io.IOException;
+import java.nio.file.Files;
 import ai.ominix.models.sala.SalaConfig;
 import ai.ominix.models.sala.SalaModel;
 import ai.ominix.models.sala.SalaState;
@@ -23,6 +30,9 @@ import java.nio.file.Path;
 public final class ChatSpeed implements ModelBench.Speed {
 
     public static final Metric TTFT = new Metric("ttft_s", "time to first token", "s");
+    public static final Metric MASK_MS = new Metric("mask_ms_per_token", "JSON constraint per token (mask + advance)", "ms", 1e3);
+    public static final Metric MASK_MAX_MS = new Metric("mask_max_ms", "slowest constraint step (a new state's trie walk)", "ms", 1e3);
+    public static final Metric MASK_OF_STEP = new Metric("mask_of_decode_step", "constraint time of the model's decode step", "%", 100);
 
     public static final List<Metric> METRICS = List.of(PROMPT_TOKENS, PREFILL_S, PREFILL_RATE, PREFILL_OF_PEAK, TTFT,
             DECODE_TOKENS, DECODE_S, DECODE_RATE, DECODE_BOUND, DECODE_OF_BOUND, TOTAL_S, CPU_S, CPU_PER_TOKEN, PEAK_RSS);
@@ -31,8 +41,33 @@ public final class ChatSpeed implements ModelBench.Speed {
     private final int[] prompt;
     private final int newTokens;
     private final long weightBytesPerToken;
+    private final Structured structured;
+
+    /**
+     * Decoding under a JSON constraint: the grammar compiled against {@code vocabulary}'s
+     * tokenizer (the model's own, or a real one standing in for it), whose logits are the
+     * model's (repeated when that vocabulary is larger); a finished document starts the next.
+     */
+    public record Structured(JsonGrammar grammar, int vocabSize, int[] ends) {
+        public static Structured of(String format, Path tokenizerDir) {
+            Tokenizer tok = Tokenizers.load(tokenizerDir);
+            TokenTrie trie = TokenTrie.of(tok, id -> false);
+            String schema;
+            try {
+                schema = format.equals("json_object") ? null : Files.readString(Path.of(format));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the schema " + format + ": " + e.getMessage());
+            }
+            JsonGrammar g = schema == null ? JsonGrammar.anyObject(trie) : JsonGrammar.schema(schema, trie);
+            return new Structured(g, tok.vocabSize(), new int[] {tok.eosId().orElse(0)});
+        }
+    }
 
     public ChatSpeed(SalaModel model, int promptTokens, int newTokens) {
+        this(model, promptTokens, newTokens, null);
+    }
+
+    public ChatSpeed(SalaModel model, int promptTokens, int newTokens, Structured structured) {
         SalaConfig c = model.config();
         if (promptTokens < 1) throw new IllegalArgumentException("--prompt-tokens must be at least 1");
         if (newTokens < 1) throw new IllegalArgumentException("--new-tokens must be at least 1");
@@ -41,10 +76,20 @@ public final class ChatSpeed implements ModelBench.Speed {
         this.prompt = prompt(c, promptTokens);
         this.newTokens = newTokens;
         this.weightBytesPerToken = model.weightBytesPerToken();
+        this.structured = structured;
     }
 
-    /** What {@code ominix bench chat} measures. */
-    public record Options(Path model, int promptTokens, int newTokens, RunOptions run) {
+    /**
+     * What {@code ominix bench chat} measures.
+     *
+     * @param format        null, {@code json_object} or a JSON-schema file: decode under that constraint
+     * @param maskTokenizer the tokenizer whose vocabulary the constraint masks (null: the model's)
+     */
+    public record Options(Path model, int promptTokens, int newTokens, RunOptions run, String format, Path maskTokenizer) {
+        public Options(Path model, int promptTokens, int newTokens, RunOptions run) {
+            this(model, promptTokens, newTokens, run, null, null);
+        }
+
         public Options {
             if (promptTokens < 1) throw new IllegalArgumentException("--prompt-tokens must be at least 1, got " + promptTokens);
             if (newTokens < 1) throw new IllegalArgumentException("--new-tokens must be at least 1, got " + newTokens);
@@ -57,9 +102,21 @@ public final class ChatSpeed implements ModelBench.Speed {
         settings.put("prompt_tokens", o.promptTokens());
         settings.put("new_tokens", o.newTokens());
         checkFits(SalaConfig.load(o.model()), o.promptTokens(), o.newTokens());
-        return ModelBench.run("chat", command, o.run(), o.model(), METRICS, settings, backend -> {
+        Structured structured = null;
+        List<Metric> metrics = METRICS;
+        if (o.format() != null) {
+            Path vocab = o.maskTokenizer() != null ? o.maskTokenizer() : o.model();
+            structured = Structured.of(o.format(), vocab);
+            settings.put("format", o.format());
+            settings.put("mask_tokenizer", vocab.toString());
+            settings.put("mask_vocab_size", structured.vocabSize());
+            metrics = new java.util.ArrayList<>(METRICS);
+            metrics.addAll(List.of(MASK_MS, MASK_MAX_MS, MASK_OF_STEP));
+        }
+        Structured s = structured;
+        return ModelBench.run("chat", command, o.run(), o.model(), metrics, settings, backend -> {
             SalaModel model = SalaModel.load(o.model(), backend);
-            ChatSpeed speed = new ChatSpeed(model, o.promptTokens(), o.newTokens());
+            ChatSpeed speed = new ChatSpeed(model, o.promptTokens(), o.newTokens(), s);
             return new ModelBench.Loaded(speed, Map.of("weight_bytes_per_token", speed.weightBytesPerToken), model::close);
         }, listener);
     }
@@ -93,7 +150,12 @@ public final class ChatSpeed implements ModelBench.Speed {
             int token = Sampler.argmax(logits);
             long t2 = System.nanoTime();
             long cpuAtFirstToken = ProcessStats.cpuNanos();
-            for (int i = 0; i < newTokens; i++) token = Sampler.argmax(model.forwardLogits(new int[] {token}, state));
+            long[] mask = {0, 0}; // total, slowest
+            if (structured == null) {
+                for (int i = 0; i < newTokens; i++) token = Sampler.argmax(model.forwardLogits(new int[] {token}, state));
+            } else {
+                decodeStructured(token, state, mask);
+            }
             long t3 = System.nanoTime();
             long cpu1 = ProcessStats.cpuNanos();
             double prefillS = (t1 - t0) / 1e9;
@@ -110,7 +172,33 @@ public final class ChatSpeed implements ModelBench.Speed {
             m.put(CPU_S, cpu0 < 0 ? Double.NaN : (cpu1 - cpu0) / 1e9);
             m.put(CPU_PER_TOKEN, cpu0 < 0 ? Double.NaN : (cpu1 - cpuAtFirstToken) / 1e9 / newTokens);
             m.put(PEAK_RSS, (double) ProcessStats.peakRssBytes());
+            if (structured != null) {
+                m.put(MASK_MS, mask[0] / 1e9 / newTokens);
+                m.put(MASK_MAX_MS, mask[1] / 1e9);
+                m.put(MASK_OF_STEP, mask[0] / (double) ((t3 - t2) - mask[0]));
+            }
             return m;
+        }
+    }
+
+    /** The decode steps under the constraint; adds the constraint's time to {@code mask[0]}, its slowest step to {@code mask[1]}. */
+    private void decodeStructured(int token, SalaState state, long[] mask) {
+        TokenConstraint c = structured.grammar().constraint(structured.ends());
+        int vocab = model.config().vocabSize();
+        float[] masked = new float[structured.vocabSize()];
+        for (int i = 0; i < newTokens; i++) {
+            float[] logits = model.forwardLogits(new int[] {token % vocab}, state);
+            long a = System.nanoTime();
+            for (int j = 0; j < masked.length; j++) masked[j] = logits[j % logits.length];
+            c.mask(masked);
+            token = Sampler.argmax(masked);
+            boolean end = false;
+            for (int e : structured.ends()) end |= e == token;
+            if (end) c = structured.grammar().constraint(structured.ends()); // the document is done: the next one
+            else c.accept(token);
+            long d = System.nanoTime() - a;
+            mask[0] += d;
+            mask[1] = Math.max(mask[1], d);
         }
     }
 

@@ -6,6 +6,7 @@ import ai.ominix.server.engine.ModelKind;
 import ai.ominix.server.engine.ModelRegistry;
 import ai.ominix.server.http.ApiException;
 import ai.ominix.server.http.ChatRoutes;
+import ai.ominix.server.http.MessagesRoutes;
 import ai.ominix.server.http.DisconnectWatcher;
 import ai.ominix.server.http.ErrorResponses;
 import ai.ominix.server.http.FilePathPolicy;
@@ -130,6 +131,7 @@ public final class OminixServer implements AutoCloseable {
         DisconnectWatcher disconnects = DisconnectWatcher.create();
         new TranscriptionRoutes(registry, parts.audio(), uploads, filePaths, disconnects).register(routing);
         new ChatRoutes(registry, opt.chatDefaults(), disconnects).register(routing);
+        new MessagesRoutes(registry, opt.chatDefaults(), disconnects).register(routing);
         routing.any((req, res) -> {
             throw ApiException.notFound("not_found", "unknown endpoint " + req.prologue().method().text() + " "
                     + ai.ominix.server.http.Fields.echo(req.path().path()));

@@ -22,6 +22,16 @@ public final class BenchChatCommand implements Callable<Integer> {
             description = "Prompt length in tokens, up to the model's context (default: ${DEFAULT-VALUE}).")
     int promptTokens;
 
+    @Option(names = "--json-schema", paramLabel = "FILE|json_object",
+            description = "Decode under this structured-output constraint (a JSON-schema file, or json_object) and report "
+                    + "its cost per token next to the decode step.")
+    String format;
+
+    @Option(names = "--mask-tokenizer", paramLabel = "DIR",
+            description = "With --json-schema: the tokenizer whose vocabulary is masked (default: the model's), e.g. a "
+                    + "real one where the model has random weights and a tiny tokenizer.")
+    java.nio.file.Path maskTokenizer;
+
     @Mixin
     BenchRunOptions bench;
 
@@ -30,7 +40,7 @@ public final class BenchChatCommand implements Callable<Integer> {
         bench.run(model, ModelKind.CHAT,
                 List.of(GenerationMetrics.PREFILL_RATE, ChatSpeed.TTFT, GenerationMetrics.DECODE_RATE),
                 (dir, options, command, listener) -> ChatSpeed.measure(
-                        new ChatSpeed.Options(dir, promptTokens, bench.newTokens, options), command, listener));
+                        new ChatSpeed.Options(dir, promptTokens, bench.newTokens, options, format, maskTokenizer), command, listener));
         return 0;
     }
 }

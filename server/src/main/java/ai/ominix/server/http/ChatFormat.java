@@ -74,15 +74,20 @@ final class ChatFormat {
                 throw ApiException.badRequest("unsupported_parameter", at + ".type", "only tools of type 'function' are supported");
             }
             JsonNode fn = t.path("function");
-            String name = fn.path("name").asText("");
-            if (!NAME.matcher(name).matches()) throw Fields.invalid(at + ".function.name", "must be 1 to 64 of a-z, A-Z, 0-9, _ and -");
-            if (!names.add(name)) throw Fields.invalid(at + ".function.name", "'" + name + "' is declared twice");
-            JsonNode params = fn.get("parameters");
-            if (params != null && !params.isNull() && !params.isObject()) throw Fields.invalid(at + ".function.parameters", "must be a JSON schema object");
-            String description = fn.path("description").isTextual() ? fn.get("description").asText() : null;
-            out.add(new OutputFormat.Tool(name, description, params == null || params.isNull() ? null : params.toString()));
+            out.add(tool(fn, "parameters", at + ".function.", names));
         }
         return out;
+    }
+
+    /** One function declaration: its name (unique among {@code names}), description and parameter schema under {@code schemaField}. */
+    static OutputFormat.Tool tool(JsonNode fn, String schemaField, String at, Set<String> names) {
+        String name = fn.path("name").asText("");
+        if (!NAME.matcher(name).matches()) throw Fields.invalid(at + "name", "must be 1 to 64 of a-z, A-Z, 0-9, _ and -");
+        if (!names.add(name)) throw Fields.invalid(at + "name", "'" + name + "' is declared twice");
+        JsonNode params = fn.get(schemaField);
+        if (params != null && !params.isNull() && !params.isObject()) throw Fields.invalid(at + schemaField, "must be a JSON schema object");
+        String description = fn.path("description").isTextual() ? fn.get("description").asText() : null;
+        return new OutputFormat.Tool(name, description, params == null || params.isNull() ? null : params.toString());
     }
 
     private static String toolChoice(JsonNode c, List<OutputFormat.Tool> tools) {

@@ -59,7 +59,7 @@ public final class ChatRoutes {
         long created = System.currentTimeMillis() / 1000;
         if (!p.stream()) {
             CompletableFuture<List<ChatEngine.Result>> job = m.worker().submit(cancel, stats::started,
-                    () -> generate(m.engine(), p, cancel, stats, delta -> { }));
+                    () -> generate(m.engine(), p.request(), p.n(), cancel, stats, delta -> { }));
             List<ChatEngine.Result> results;
             try (var watch = disconnects.watch(req, cancel)) {
                 results = WorkerCalls.await(job, cancel);
@@ -81,7 +81,7 @@ public final class ChatRoutes {
         }
         WorkerCalls.Stream<Delta> stream = new WorkerCalls.Stream<>(res, cancel);
         CompletableFuture<List<ChatEngine.Result>> job = m.worker().submit(cancel, stats::started,
-                () -> generate(m.engine(), p, cancel, stats, stream::offer));
+                () -> generate(m.engine(), p.request(), p.n(), cancel, stats, stream::offer));
         try (var watch = disconnects.watch(req, cancel)) {
             relay(stream, job, p, id, created, m.id());
         }
@@ -118,11 +118,11 @@ public final class ChatRoutes {
         });
     }
 
-    /** Runs on the worker: the engine call, timed for the access log and metrics. */
-    private static List<ChatEngine.Result> generate(ChatEngine engine, ChatParams p, Cancellation cancel, RequestStats stats,
-                                                    java.util.function.Consumer<Delta> out) {
+    /** Runs on the worker: the engine call, timed for the access log and metrics (the other chat APIs' too). */
+    static List<ChatEngine.Result> generate(ChatEngine engine, ChatEngine.Request request, int n, Cancellation cancel,
+                                            RequestStats stats, java.util.function.Consumer<Delta> out) {
         try {
-            List<ChatEngine.Result> results = engine.generate(p.request(), p.n(), cancel, index -> new ChatEngine.TextSink() {
+            List<ChatEngine.Result> results = engine.generate(request, n, cancel, index -> new ChatEngine.TextSink() {
                 private List<ChatEngine.TokenLogprob> pending = new ArrayList<>();
 
                 @Override

@@ -83,6 +83,31 @@ public final class ErrorResponses {
         };
     }
 
+    /**
+     * The Anthropic Messages API's error body, {@code {"type": "error", "error": {"type",
+     * "message"}}}, whose error types the Anthropic SDKs map to their exception classes.
+     */
+    public static ObjectNode anthropicEnvelope(ApiException e) {
+        ObjectNode body = Json.object().put("type", "error");
+        String type = switch (e.status()) {
+            case 400, 406, 409, 415, 422 -> "invalid_request_error";
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 404 -> "not_found_error";
+            case 413 -> "request_too_large";
+            case 429 -> "rate_limit_error";
+            case 503 -> "overloaded_error";
+            default -> e.status() < 500 ? "invalid_request_error" : "api_error";
+        };
+        body.putObject("error").put("type", type).put("message", e.getMessage());
+        return body;
+    }
+
+    /** The error body of the API a path belongs to: Anthropic's under {@code /v1/messages}, else OpenAI's. */
+    static ObjectNode envelope(ApiException e, String path) {
+        return path.startsWith("/v1/messages") ? anthropicEnvelope(e) : envelope(e);
+    }
+
     /** Sends the envelope unless the response is already committed (then only logs). */
     public static void send(ServerRequest req, ServerResponse res, Throwable t) {
         ApiException e = toApi(t);
@@ -94,7 +119,7 @@ public final class ErrorResponses {
         if (e.retryAfterSeconds() != null) res.header(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         try {
-            res.send(Json.write(envelope(e)).getBytes(StandardCharsets.UTF_8));
+            res.send(Json.write(envelope(e, req.path().path())).getBytes(StandardCharsets.UTF_8));
         } catch (RuntimeException writeFailed) {
             if (e.status() != CLIENT_CLOSED_REQUEST) throw writeFailed;
             // Expected: nobody is listening any more.

@@ -35,9 +35,22 @@ final class EventStream implements AutoCloseable {
         return new EventStream(res.outputStream());
     }
 
+    /** An event: its {@code event:} name (null: none, as OpenAI sends them) and one line of data. */
+    record Event(String name, String data) {
+        static Event data(String data) {
+            return new Event(null, data);
+        }
+    }
+
     /** One {@code data:} event; the data must be a single line (compact JSON, "[DONE]"). */
     void data(String data) {
         write("data: " + data + "\n\n");
+    }
+
+    /** A named event (Anthropic's streams name each one). */
+    void send(Event e) {
+        if (e.name() == null) data(e.data());
+        else write("event: " + e.name() + "\ndata: " + e.data() + "\n\n");
     }
 
     /** A comment line, which clients ignore: keeps proxies and idle timers from closing the stream. */

@@ -7,6 +7,7 @@ import ai.ominix.engine.InvalidRequestException;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -84,11 +85,18 @@ public final class WorkerCalls {
         private final BlockingQueue<Object> pieces = new LinkedBlockingQueue<>();
         private final ServerResponse res;
         private final Cancellation cancel;
+        private final Function<ApiException, EventStream.Event> failure;
         private EventStream sink;
 
         public Stream(ServerResponse res, Cancellation cancel) {
+            this(res, cancel, e -> EventStream.Event.data(Json.write(ErrorResponses.envelope(e))));
+        }
+
+        /** @param failure the event that reports a failure once the stream is open */
+        Stream(ServerResponse res, Cancellation cancel, Function<ApiException, EventStream.Event> failure) {
             this.res = res;
             this.cancel = cancel;
+            this.failure = failure;
         }
 
         /** Called on the worker thread. */
@@ -101,17 +109,27 @@ public final class WorkerCalls {
          * makes from its result. Returns quietly when the client disconnects.
          */
         public <T> void relay(CompletableFuture<T> job, Function<P, String> event, Function<T, Iterable<String>> finish) {
+            relayEvents(job, p -> List.of(EventStream.Event.data(event.apply(p))), r -> {
+                List<EventStream.Event> out = new java.util.ArrayList<>();
+                for (String data : finish.apply(r)) out.add(EventStream.Event.data(data));
+                return out;
+            });
+        }
+
+        /** As {@link #relay}, with each piece and the result making any number of (named) events. */
+        <T> void relayEvents(CompletableFuture<T> job, Function<P, Iterable<EventStream.Event>> event,
+                             Function<T, Iterable<EventStream.Event>> finish) {
             job.whenComplete((r, e) -> pieces.add(END));
             try {
                 while (true) {
                     Object p = pieces.poll(HEARTBEAT_MS, TimeUnit.MILLISECONDS);
                     if (p == END) {
                         T result = await(job, cancel);
-                        for (String data : finish.apply(result)) emit(data);
+                        for (EventStream.Event e : finish.apply(result)) emit(e);
                         break;
                     } else if (p != null) {
                         @SuppressWarnings("unchecked") P piece = (P) p;
-                        emit(event.apply(piece));
+                        for (EventStream.Event e : event.apply(piece)) emit(e);
                     } else if (sink != null) {
                         send(() -> sink.comment("keep-alive"));
                     }
@@ -130,7 +148,7 @@ public final class WorkerCalls {
                 // The stream is open: report the failure in-band, as the OpenAI API does.
                 cancel.cancel("failed");
                 try {
-                    sink.data(Json.write(ErrorResponses.envelope(ErrorResponses.toApi(e))));
+                    sink.send(failure.apply(ErrorResponses.toApi(e)));
                     sink.close();
                 } catch (RuntimeException ignored) {
                     // The client is gone as well.
@@ -138,9 +156,9 @@ public final class WorkerCalls {
             }
         }
 
-        private void emit(String data) {
+        private void emit(EventStream.Event e) {
             if (sink == null) sink = EventStream.open(res);
-            send(() -> sink.data(data));
+            send(() -> sink.send(e));
         }
 
         private static void send(Runnable write) {

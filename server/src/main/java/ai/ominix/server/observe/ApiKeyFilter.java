@@ -13,13 +13,17 @@ import java.security.MessageDigest;
 
 /**
  * With {@code --api-key} (or {@code OMINIX_API_KEY}) every {@code /v1} call needs
- * {@code Authorization: Bearer KEY}; {@code /health} and {@code /metrics} stay open.
+ * {@code Authorization: Bearer KEY}, or {@code x-api-key: KEY} as the Anthropic SDKs send it;
+ * {@code /health} and {@code /metrics} stay open.
  */
 public final class ApiKeyFilter implements Filter {
+    private static final io.helidon.http.HeaderName X_API_KEY = HeaderNames.create("x-api-key");
     private final byte[] expected;
+    private final byte[] expectedKey;
 
     public ApiKeyFilter(String key) {
         this.expected = ("Bearer " + key).getBytes(StandardCharsets.UTF_8);
+        this.expectedKey = key.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -30,13 +34,15 @@ public final class ApiKeyFilter implements Filter {
             return;
         }
         byte[] got = req.headers().first(HeaderNames.AUTHORIZATION).orElse("").getBytes(StandardCharsets.UTF_8);
-        if (MessageDigest.isEqual(expected, got)) { // constant time: no key guessing by timing
+        byte[] key = req.headers().first(X_API_KEY).orElse("").getBytes(StandardCharsets.UTF_8);
+        // constant time: no key guessing by timing
+        if (MessageDigest.isEqual(expected, got) || (key.length > 0 && MessageDigest.isEqual(expectedKey, key))) {
             chain.proceed();
             return;
         }
         res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
-        ErrorResponses.send(req, res, ApiException.unauthorized(got.length == 0
-                ? "missing API key: send 'Authorization: Bearer KEY'"
+        ErrorResponses.send(req, res, ApiException.unauthorized(got.length == 0 && key.length == 0
+                ? "missing API key: send 'Authorization: Bearer KEY' (or 'x-api-key: KEY')"
                 : "invalid API key"));
     }
 }
