@@ -20,6 +20,12 @@ const ops = {
     chatStream: async (p) => collect(await client.chat.completions.create({ ...p, stream: true })),
     // The SDK's own accumulation of a stream (tool-call deltas merged into whole calls).
     chatStreamFinal: (p) => client.chat.completions.stream(p).finalChatCompletion(),
+    responses: (p) => client.responses.create(p),
+    responsesStream: async (p) => collect(await client.responses.create({ ...p, stream: true })),
+    // The SDK's own accumulation of a Responses stream.
+    responsesStreamFinal: (p) => client.responses.stream(p).finalResponse(),
+    responsesRetrieve: ({ id }) => client.responses.retrieve(id),
+    responsesDelete: async ({ id }) => (await client.responses.delete(id)) ?? null,
     transcribe: ({ file, ...p }) => client.audio.transcriptions.create({ ...p, file: fs.createReadStream(file) }),
     transcribeStream: async ({ file, ...p }) =>
         collect(await client.audio.transcriptions.create({ ...p, file: fs.createReadStream(file), stream: true })),

@@ -7,6 +7,7 @@ import ai.ominix.server.engine.ModelRegistry;
 import ai.ominix.server.http.ApiException;
 import ai.ominix.server.http.ChatRoutes;
 import ai.ominix.server.http.MessagesRoutes;
+import ai.ominix.server.http.ResponsesRoutes;
 import ai.ominix.server.http.DisconnectWatcher;
 import ai.ominix.server.http.ErrorResponses;
 import ai.ominix.server.http.FilePathPolicy;
@@ -132,6 +133,7 @@ public final class OminixServer implements AutoCloseable {
         new TranscriptionRoutes(registry, parts.audio(), uploads, filePaths, disconnects).register(routing);
         new ChatRoutes(registry, opt.chatDefaults(), disconnects).register(routing);
         new MessagesRoutes(registry, opt.chatDefaults(), disconnects).register(routing);
+        new ResponsesRoutes(registry, opt.chatDefaults(), disconnects).register(routing);
         routing.any((req, res) -> {
             throw ApiException.notFound("not_found", "unknown endpoint " + req.prologue().method().text() + " "
                     + ai.ominix.server.http.Fields.echo(req.path().path()));

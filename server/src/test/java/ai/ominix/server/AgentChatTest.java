@@ -12,6 +12,7 @@ import ai.ominix.models.sala.SalaChatEngine;
 import ai.ominix.models.sala.TinySala;
 import ai.ominix.server.engine.EngineLoaders;
 import ai.ominix.server.support.NodeClients;
+import ai.ominix.server.support.ScriptedAgent;
 import ai.ominix.server.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -49,37 +50,6 @@ class AgentChatTest {
     static Backend backend;
     static SalaChatEngine chat;
 
-    /** Thinks, says a few words, then calls get_weather twice. */
-    static final class Scripted implements ChatEngine {
-        static final String REASONING = "The user wants weather. I will call the tool.";
-        static final List<ToolCall> CALLS = List.of(new ToolCall("call_a", "get_weather", "{\"city\":\"Paris\"}"),
-                new ToolCall("call_b", "get_weather", "{\"city\":\"Oslo\",\"unit\":\"c\"}"));
-
-        @Override
-        public String modelId() {
-            return SCRIPTED;
-        }
-
-        @Override
-        public int contextLength() {
-            return 4096;
-        }
-
-        @Override
-        public Result generate(Request request, Cancellation cancel, TextSink sink) {
-            boolean tools = request.format() instanceof ai.ominix.engine.OutputFormat.Tools;
-            for (String w : REASONING.split("(?<= )")) if (sink != null) sink.reasoning(w);
-            String text = "Let me check.";
-            if (sink != null) sink.accept(text);
-            List<ToolCall> calls = tools ? CALLS : List.of();
-            for (int i = 0; i < calls.size(); i++) if (sink != null) sink.toolCall(i, calls.get(i));
-            return new Result(text, tools ? FinishReason.TOOL_CALLS : FinishReason.STOP, 9, 30, REASONING, 12, calls, null);
-        }
-
-        @Override
-        public void close() {}
-    }
-
     @BeforeAll
     static void start() throws Exception {
         OminixEnv env = new OminixEnv(Map.of("OMINIX_HOME", root.resolve("home").toString(),
@@ -90,7 +60,7 @@ class AgentChatTest {
         TestServer.writeModel(opt.modelsDir().resolve(SCRIPTED), ai.ominix.models.sala.SalaConfig.MODEL_TYPE, false);
         EngineLoaders loaders = EngineLoaders.builder()
                 .chat(ai.ominix.models.sala.SalaConfig.MODEL_TYPE,
-                        (dir, b) -> dir.endsWith(SCRIPTED) ? new Scripted() : SalaChatEngine.load(dir, b))
+                        (dir, b) -> dir.endsWith(SCRIPTED) ? new ScriptedAgent(SCRIPTED) : SalaChatEngine.load(dir, b))
                 .build();
         server = OminixServer.start(opt, env, new OminixServer.Parts(loaders, kind -> Backends.open("cpu", 2), StandardParts.audio()), null);
         server.registry().awaitLoaded();
@@ -212,7 +182,7 @@ class AgentChatTest {
                 NodeClients.call("chat", params(SCRIPTED, "reasoning_effort", "high"))));
         JsonNode plain = value(r.get(0));
         JsonNode msg = plain.at("/choices/0/message");
-        assertEquals(Scripted.REASONING, msg.path("reasoning_content").asText());
+        assertEquals(ScriptedAgent.REASONING, msg.path("reasoning_content").asText());
         assertEquals("Let me check.", msg.path("content").asText());
         assertEquals("tool_calls", plain.at("/choices/0/finish_reason").asText());
         assertEquals(12, plain.at("/usage/completion_tokens_details/reasoning_tokens").asInt());
@@ -222,7 +192,7 @@ class AgentChatTest {
         for (JsonNode c : value(r.get(1))) {
             for (JsonNode choice : c.path("choices")) reasoning.append(choice.path("delta").path("reasoning_content").asText(""));
         }
-        assertEquals(Scripted.REASONING, reasoning.toString(), "delta.reasoning_content adds up");
+        assertEquals(ScriptedAgent.REASONING, reasoning.toString(), "delta.reasoning_content adds up");
         JsonNode accumulated = value(r.get(2));
         checkCalls(accumulated.at("/choices/0/message/tool_calls"));
         assertEquals("tool_calls", accumulated.at("/choices/0/finish_reason").asText());
@@ -235,7 +205,7 @@ class AgentChatTest {
     private static void checkCalls(JsonNode calls) {
         assertEquals(2, calls.size(), calls.toString());
         for (int i = 0; i < 2; i++) {
-            ChatEngine.ToolCall want = Scripted.CALLS.get(i);
+            ChatEngine.ToolCall want = ScriptedAgent.CALLS.get(i);
             assertEquals(want.id(), calls.get(i).path("id").asText());
             assertEquals("function", calls.get(i).path("type").asText());
             assertEquals(want.name(), calls.get(i).at("/function/name").asText());
@@ -255,7 +225,7 @@ class AgentChatTest {
             List<ChatCompletionMessageToolCall> calls = c.choices().getFirst().message().toolCalls().orElseThrow();
             assertEquals(2, calls.size());
             assertEquals("get_weather", calls.getFirst().asFunction().function().name());
-            assertEquals(Scripted.CALLS.get(1).arguments(), calls.get(1).asFunction().function().arguments());
+            assertEquals(ScriptedAgent.CALLS.get(1).arguments(), calls.get(1).asFunction().function().arguments());
             assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, c.choices().getFirst().finishReason());
 
             ChatCompletion lp = client.chat().completions().create(ChatCompletionCreateParams.builder()

@@ -14,6 +14,7 @@ import ai.ominix.models.sala.SalaChatEngine;
 import ai.ominix.models.sala.TinySala;
 import ai.ominix.server.engine.EngineLoaders;
 import ai.ominix.server.support.NodeClients;
+import ai.ominix.server.support.ScriptedAgent;
 import ai.ominix.server.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class AnthropicMessagesTest {
     static OminixServer server;
     static Backend backend;
     static SalaChatEngine chat;
-    static final AtomicReference<ChatEngine.Request> seen = new AtomicReference<>();
+    static final ScriptedAgent agent = new ScriptedAgent(SCRIPTED);
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,36 +55,12 @@ class AnthropicMessagesTest {
         TinySala.write(opt.modelsDir().resolve(CHAT), TinySala.Format.Q8, false);
         TestServer.writeModel(opt.modelsDir().resolve(SCRIPTED), ai.ominix.models.sala.SalaConfig.MODEL_TYPE, false);
         EngineLoaders loaders = EngineLoaders.builder()
-                .chat(ai.ominix.models.sala.SalaConfig.MODEL_TYPE, (dir, b) -> dir.endsWith(SCRIPTED) ? new Recording() : SalaChatEngine.load(dir, b))
+                .chat(ai.ominix.models.sala.SalaConfig.MODEL_TYPE, (dir, b) -> dir.endsWith(SCRIPTED) ? agent : SalaChatEngine.load(dir, b))
                 .build();
         server = OminixServer.start(opt, env, new OminixServer.Parts(loaders, kind -> Backends.open("cpu", 2), StandardParts.audio()), null);
         server.registry().awaitLoaded();
         backend = Backends.open("cpu", 2);
         chat = SalaChatEngine.load(opt.modelsDir().resolve(CHAT), backend);
-    }
-
-    /** The scripted agent of AgentChatTest, remembering the request it was given. */
-    static final class Recording implements ChatEngine {
-        final AgentChatTest.Scripted script = new AgentChatTest.Scripted();
-
-        @Override
-        public String modelId() {
-            return SCRIPTED;
-        }
-
-        @Override
-        public int contextLength() {
-            return 4096;
-        }
-
-        @Override
-        public Result generate(Request request, Cancellation cancel, TextSink sink) {
-            seen.set(request);
-            return script.generate(request, cancel, sink);
-        }
-
-        @Override
-        public void close() {}
     }
 
     @AfterAll
@@ -191,7 +167,7 @@ class AnthropicMessagesTest {
             JsonNode m = value(r.get(i));
             JsonNode content = m.path("content");
             assertEquals("thinking", content.get(0).path("type").asText(), m.toString());
-            assertEquals(AgentChatTest.Scripted.REASONING, content.get(0).path("thinking").asText());
+            assertEquals(ScriptedAgent.REASONING, content.get(0).path("thinking").asText());
             assertEquals("text", content.get(1).path("type").asText());
             assertEquals("Let me check.", content.get(1).path("text").asText());
             assertEquals("tool_use", content.get(2).path("type").asText());
@@ -199,7 +175,7 @@ class AnthropicMessagesTest {
             assertEquals("Oslo", content.get(3).at("/input/city").asText());
             assertEquals("tool_use", m.path("stop_reason").asText());
         }
-        ChatEngine.Request req = seen.get();
+        ChatEngine.Request req = agent.last.get();
         assertFalse(req.noThink(), "thinking enabled");
         List<ChatEngine.Message> msgs = req.messages();
         assertEquals("system", msgs.getFirst().role());

@@ -76,7 +76,7 @@ class ReadmeExamplesTest {
                             .replaceAll("/v1/models/(?!download)[^/]+(/load|/unload)?$", "/v1/models/{id}$1"));
                 }
                 assertEquals(new TreeSet<>(Set.of("GET /health", "GET /metrics", "POST /v1/audio/transcriptions",
-                        "POST /v1/chat/completions", "POST /v1/messages", "GET /v1/models", "GET /v1/models/{id}", "DELETE /v1/models/{id}",
+                        "POST /v1/chat/completions", "POST /v1/messages", "POST /v1/responses", "GET /v1/models", "GET /v1/models/{id}", "DELETE /v1/models/{id}",
                         "POST /v1/models/download", "GET /v1/models/download/{id}", "DELETE /v1/models/download/{id}",
                         "POST /v1/models/{id}/load", "POST /v1/models/{id}/unload")), reached);
                 assertTrue(commands.size() >= 15, commands.size() + " examples");
