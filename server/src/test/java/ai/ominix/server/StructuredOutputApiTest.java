@@ -264,6 +264,52 @@ class StructuredOutputApiTest {
     }
 
     @Test
+    void theJavaSdkGetsValidToolCallsPlainAndStreamed() throws Exception {
+        Map<String, Double> bias = new LinkedHashMap<>(closing);
+        bias.put(Integer.toString(tok.tokenId("<|tool_call|>")), -14.0);
+        bias.put(Integer.toString(tok.eosId().orElseThrow()), 25.0);
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(base()).apiKey("unused").maxRetries(0).build();
+        List<String> failures = new ArrayList<>();
+        try {
+            ChatCompletionCreateParams.Builder b = ChatCompletionCreateParams.builder().model(ChatModel.of(CHAT))
+                    .addUserMessage("Add 2 and 3, and tell me the weather in Paris.").maxCompletionTokens(800).temperature(1.0).seed(4)
+                    .logitBias(ChatCompletionCreateParams.LogitBias.builder().putAllAdditionalProperties(bias(bias)).build())
+                    .toolChoice(com.openai.models.chat.completions.ChatCompletionToolChoiceOption.Auto.REQUIRED);
+            for (Map<String, Object> t : tools()) {
+                @SuppressWarnings("unchecked") Map<String, Object> fn = (Map<String, Object>) t.get("function");
+                Map<?, ?> params = TestServer.JSON.convertValue(fn.get("parameters"), Map.class);
+                com.openai.models.FunctionParameters.Builder pb = com.openai.models.FunctionParameters.builder();
+                params.forEach((k, v) -> pb.putAdditionalProperty((String) k, JsonValue.from(v)));
+                b.addTool(com.openai.models.chat.completions.ChatCompletionFunctionTool.builder().function(
+                        com.openai.models.FunctionDefinition.builder().name((String) fn.get("name")).parameters(pb.build()).build()).build());
+            }
+            ChatCompletion plain = client.chat().completions().create(b.build());
+            checkCalls(failures, "java plain", TestServer.JSON.valueToTree(javaCalls(plain)), null);
+            assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, plain.choices().getFirst().finishReason());
+            com.openai.helpers.ChatCompletionAccumulator acc = com.openai.helpers.ChatCompletionAccumulator.create();
+            try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(b.seed(5).build())) {
+                s.stream().forEach(acc::accumulate);
+            }
+            ChatCompletion streamed = acc.chatCompletion();
+            checkCalls(failures, "java streamed", TestServer.JSON.valueToTree(javaCalls(streamed)), null);
+            assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, streamed.choices().getFirst().finishReason());
+        } finally {
+            client.close();
+        }
+        if (!failures.isEmpty()) fail(String.join("\n", failures));
+    }
+
+    /** The calls as the wire's {id, function: {name, arguments}}, read through the SDK's types. */
+    private static List<Map<String, Object>> javaCalls(ChatCompletion c) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (var call : c.choices().getFirst().message().toolCalls().orElse(List.of())) {
+            var f = call.asFunction();
+            out.add(Map.of("id", f.id(), "function", Map.of("name", f.function().name(), "arguments", f.function().arguments())));
+        }
+        return out;
+    }
+
+    @Test
     void anUnsupportedSchemaIsA400NamingTheKeyword() throws Exception {
         Map<String, Object> format = Map.of("type", "json_schema", "json_schema",
                 Map.of("name", "x", "schema", Map.of("type", "object", "patternProperties", Map.of("^a", Map.of()))));
