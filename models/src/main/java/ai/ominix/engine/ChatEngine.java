@@ -115,11 +115,22 @@ public interface ChatEngine extends AutoCloseable {
      * @param reasoningTokens   tokens generated inside it
      * @param toolCalls         the calls the answer made (empty for a text answer)
      * @param logprobs          one entry per generated token (null unless asked for)
+     * @param cachedTokens      prompt tokens whose prefill was reused from the prompt cache
      */
     record Result(String text, FinishReason finishReason, int promptTokens, int completionTokens, String reasoning,
-                  int reasoningTokens, List<ToolCall> toolCalls, List<TokenLogprob> logprobs) {
+                  int reasoningTokens, List<ToolCall> toolCalls, List<TokenLogprob> logprobs, int cachedTokens) {
+        public Result(String text, FinishReason finishReason, int promptTokens, int completionTokens, String reasoning,
+                      int reasoningTokens, List<ToolCall> toolCalls, List<TokenLogprob> logprobs) {
+            this(text, finishReason, promptTokens, completionTokens, reasoning, reasoningTokens, toolCalls, logprobs, 0);
+        }
+
         public Result(String text, FinishReason finishReason, int promptTokens, int completionTokens) {
             this(text, finishReason, promptTokens, completionTokens, null, 0, List.of(), null);
+        }
+
+        /** The same result, {@code cached} of its prompt tokens reused from the prompt cache. */
+        public Result withCachedTokens(int cached) {
+            return new Result(text, finishReason, promptTokens, completionTokens, reasoning, reasoningTokens, toolCalls, logprobs, cached);
         }
     }
 

@@ -16,6 +16,11 @@ public final class StandardParts {
         return new OminixServer.Parts(EngineLoaders.standard(), backends(), audio());
     }
 
+    /** @param promptCacheMb each chat model's prompt cache ({@code --prompt-cache-mb}) */
+    public static OminixServer.Parts create(long promptCacheMb) {
+        return new OminixServer.Parts(EngineLoaders.standard(promptCacheMb << 20), backends(), audio());
+    }
+
     /** The audio module's loader; its format errors are the client's 400 {@code invalid_audio_format}. */
     public static AudioDecoder audio() {
         return file -> {

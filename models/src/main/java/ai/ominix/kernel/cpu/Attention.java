@@ -262,11 +262,11 @@ final class Attention {
             float alpha = m == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(m - mNew);
             FloatVector sum = FloatVector.zero(Vec.F);
             for (j = 0; j <= kn - Vec.L; j += Vec.L) {
-                FloatVector e = FloatVector.fromArray(Vec.F, s, so + j).sub(mNew).lanewise(VectorOperators.EXP);
+                FloatVector e = Lanes.exp(FloatVector.fromArray(Vec.F, s, so + j).sub(mNew));
                 e.intoArray(s, so + j);
                 sum = sum.add(e);
             }
-            float total = sum.reduceLanes(VectorOperators.ADD);
+            float total = Lanes.sum(sum);
             for (; j < kn; j++) {
                 float e = (float) Math.exp(s[so + j] - mNew);
                 s[so + j] = e;
@@ -327,14 +327,14 @@ final class Attention {
             a3 = xa.fma(k3, a3);
             b3 = xb.fma(k3, b3);
         }
-        s[sa] = a0.reduceLanes(VectorOperators.ADD);
-        s[sa + step] = a1.reduceLanes(VectorOperators.ADD);
-        s[sa + 2 * step] = a2.reduceLanes(VectorOperators.ADD);
-        s[sa + 3 * step] = a3.reduceLanes(VectorOperators.ADD);
-        s[sb] = b0.reduceLanes(VectorOperators.ADD);
-        s[sb + step] = b1.reduceLanes(VectorOperators.ADD);
-        s[sb + 2 * step] = b2.reduceLanes(VectorOperators.ADD);
-        s[sb + 3 * step] = b3.reduceLanes(VectorOperators.ADD);
+        s[sa] = Lanes.sum(a0);
+        s[sa + step] = Lanes.sum(a1);
+        s[sa + 2 * step] = Lanes.sum(a2);
+        s[sa + 3 * step] = Lanes.sum(a3);
+        s[sb] = Lanes.sum(b0);
+        s[sb + step] = Lanes.sum(b1);
+        s[sb + 2 * step] = Lanes.sum(b2);
+        s[sb + 3 * step] = Lanes.sum(b3);
         for (; x < n; x++) {
             for (int t = 0; t < 4; t++) {
                 float kx = k.get(Elements.F32, row + t * stride + 4L * x);

@@ -58,8 +58,8 @@ final class DenseRows extends RowMatrix {
                 ac = (bf16 ? widen(oc + at) : Vec.load(seg, oc + at)).fma(xv, ac);
                 ad = (bf16 ? widen(od + at) : Vec.load(seg, od + at)).fma(xv, ad);
             }
-            float sa = aa.reduceLanes(VectorOperators.ADD), sb = ab.reduceLanes(VectorOperators.ADD);
-            float sc = ac.reduceLanes(VectorOperators.ADD), sd = ad.reduceLanes(VectorOperators.ADD);
+            float sa = Lanes.sum(aa), sb = Lanes.sum(ab);
+            float sc = Lanes.sum(ac), sd = Lanes.sum(ad);
             for (; i < cols; i++) {
                 sa += x[i] * scalar(oa, i);
                 sb += x[i] * scalar(ob, i);

@@ -122,10 +122,10 @@ final class Elementwise {
 
     static FloatVector apply(Unary op, float p, FloatVector v) {
         return switch (op) {
-            case EXP -> v.lanewise(VectorOperators.EXP);
+            case EXP -> Lanes.exp(v);
             case LOG -> v.lanewise(VectorOperators.LOG);
-            case SIGMOID -> ONE.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
-            case SILU -> v.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+            case SIGMOID -> ONE.div(Lanes.exp(v.neg()).add(1f));
+            case SILU -> v.div(Lanes.exp(v.neg()).add(1f));
             case GELU -> gelu(v);
             case SCALE -> v.mul(p);
             case ADD_SCALAR -> v.add(p);
@@ -151,7 +151,7 @@ final class Elementwise {
         p = p.fma(t, FloatVector.broadcast(Vec.F, 0.37409196f));
         p = p.fma(t, FloatVector.broadcast(Vec.F, 1.00002368f));
         p = p.fma(t, FloatVector.broadcast(Vec.F, -1.26551223f));
-        FloatVector erfc = t.mul(z.mul(z).neg().add(p).lanewise(VectorOperators.EXP));
+        FloatVector erfc = t.mul(Lanes.exp(z.mul(z).neg().add(p)));
         FloatVector half = erfc.mul(0.5f);
         FloatVector pos = x.mul(half.neg().add(1f));
         FloatVector neg = x.mul(half);

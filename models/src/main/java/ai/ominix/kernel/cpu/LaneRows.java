@@ -134,7 +134,7 @@ abstract class LaneRows extends QuantRows {
                 Vec.bf16(s, sRow + 2L * g).intoArray(sb, at + g);
                 acc = Vec.bf16(b, bRow + 2L * g).fma(FloatVector.fromArray(Vec.F, px, cols + g), acc);
             }
-            float bias = acc.reduceLanes(VectorOperators.ADD);
+            float bias = Lanes.sum(acc);
             for (; g < groups; g++) {
                 sb[at + g] = Float.intBitsToFloat(s.get(Elements.I16, sRow + 2L * g) << 16);
                 bias += Float.intBitsToFloat(b.get(Elements.I16, bRow + 2L * g) << 16) * px[cols + g];
@@ -256,14 +256,14 @@ abstract class LaneRows extends QuantRows {
             b3 = bb.fma(x3, b3);
         }
         int out = biasAt + 2 * padded;
-        sb[out] = a0.reduceLanes(VectorOperators.ADD);
-        sb[out + 1] = a1.reduceLanes(VectorOperators.ADD);
-        sb[out + 2] = a2.reduceLanes(VectorOperators.ADD);
-        sb[out + 3] = a3.reduceLanes(VectorOperators.ADD);
-        sb[out + 4] = b0.reduceLanes(VectorOperators.ADD);
-        sb[out + 5] = b1.reduceLanes(VectorOperators.ADD);
-        sb[out + 6] = b2.reduceLanes(VectorOperators.ADD);
-        sb[out + 7] = b3.reduceLanes(VectorOperators.ADD);
+        sb[out] = Lanes.sum(a0);
+        sb[out + 1] = Lanes.sum(a1);
+        sb[out + 2] = Lanes.sum(a2);
+        sb[out + 3] = Lanes.sum(a3);
+        sb[out + 4] = Lanes.sum(b0);
+        sb[out + 5] = Lanes.sum(b1);
+        sb[out + 6] = Lanes.sum(b2);
+        sb[out + 7] = Lanes.sum(b3);
     }
 
     /**

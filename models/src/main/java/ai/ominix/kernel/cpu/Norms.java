@@ -59,7 +59,7 @@ final class Norms {
             FloatVector v = Vec.load(s, off + 4L * j).sub(mean);
             acc = v.fma(v, acc);
         }
-        float r = acc.reduceLanes(VectorOperators.ADD);
+        float r = Lanes.sum(acc);
         for (; j < n; j++) {
             float v = s.get(Elements.F32, off + 4L * j) - mean;
             r += v * v;

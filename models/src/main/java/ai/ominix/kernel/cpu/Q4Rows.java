@@ -55,10 +55,10 @@ final class Q4Rows extends LaneRows {
             }
         }
         int out = 4 * stride + groups;
-        sb[out] = aa.reduceLanes(VectorOperators.ADD);
-        sb[out + 1] = ab.reduceLanes(VectorOperators.ADD);
-        sb[out + 2] = ac.reduceLanes(VectorOperators.ADD);
-        sb[out + 3] = ad.reduceLanes(VectorOperators.ADD);
+        sb[out] = Lanes.sum(aa);
+        sb[out + 1] = Lanes.sum(ab);
+        sb[out + 2] = Lanes.sum(ac);
+        sb[out + 3] = Lanes.sum(ad);
     }
 
     private static FloatVector value(IntVector v, int shift) {

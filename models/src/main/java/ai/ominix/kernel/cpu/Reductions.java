@@ -107,7 +107,7 @@ final class Reductions {
         FloatVector acc = FloatVector.zero(Vec.F);
         int j = 0;
         for (; j <= n - Vec.L; j += Vec.L) acc = acc.add(Vec.load(s, byteOff + 4L * j));
-        float r = acc.reduceLanes(VectorOperators.ADD);
+        float r = Lanes.sum(acc);
         for (; j < n; j++) r += s.get(Elements.F32, byteOff + 4L * j);
         return r;
     }
@@ -126,18 +126,17 @@ final class Reductions {
         FloatVector acc = FloatVector.zero(Vec.F);
         int j = 0;
         for (; j <= n - Vec.L; j += Vec.L) {
-            FloatVector e = Vec.load(s, byteOff + 4L * j).sub(m).lanewise(VectorOperators.EXP);
+            FloatVector e = Lanes.exp(Vec.load(s, byteOff + 4L * j).sub(m));
             if (dst != null) e.intoMemorySegment(dst, dstOff + 4L * j, Vec.LE);
             acc = acc.add(e);
         }
         if (j < n) {
             VectorMask<Float> mask = Vec.F.indexInRange(j, n);
-            FloatVector e = FloatVector.fromMemorySegment(Vec.F, s, byteOff + 4L * j, Vec.LE, mask).sub(m)
-                    .lanewise(VectorOperators.EXP);
+            FloatVector e = Lanes.exp(FloatVector.fromMemorySegment(Vec.F, s, byteOff + 4L * j, Vec.LE, mask).sub(m));
             if (dst != null) e.intoMemorySegment(dst, dstOff + 4L * j, Vec.LE, mask);
             acc = acc.add(e, mask);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(acc);
     }
 
     static CpuTensor softmax(CpuBackend be, CpuTensor x, int axis) {

@@ -44,7 +44,7 @@ final class Vec {
             acc1 = FloatVector.fromArray(F, a, ao + i + L).fma(FloatVector.fromArray(F, b, bo + i + L), acc1);
         }
         for (; i <= n - L; i += L) acc0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc0);
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(acc0.add(acc1));
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return s;
     }
@@ -58,7 +58,7 @@ final class Vec {
             acc1 = FloatVector.fromArray(F, x, xo + i + L).fma(load(w, wByte + 4L * (i + L)), acc1);
         }
         for (; i <= n - L; i += L) acc0 = FloatVector.fromArray(F, x, xo + i).fma(load(w, wByte + 4L * i), acc0);
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(acc0.add(acc1));
         for (; i < n; i++) s += x[xo + i] * w.get(Elements.F32, wByte + 4L * i);
         return s;
     }

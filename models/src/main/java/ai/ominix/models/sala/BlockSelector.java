@@ -1,5 +1,6 @@
 package ai.ominix.models.sala;
 
+import ai.ominix.kernel.cpu.Lanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -95,7 +96,7 @@ final class BlockSelector {
         for (int end = F.loopBound(dim); i < end; i += F.length()) {
             acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(acc);
         for (; i < dim; i++) sum += a[ao + i] * b[bo + i];
         return sum;
     }

@@ -35,8 +35,16 @@ import java.util.function.Supplier;
 public final class SalaChatEngine implements ChatEngine {
 
     /** @param contextLength upper bound on prompt + completion tokens (also capped by max_position_embeddings) */
-    public record Options(int contextLength) {
-        public static final Options DEFAULT = new Options(32768);
+    /**
+     * @param promptCacheBytes budget of the {@link PromptCache} (0: none)
+     */
+    public record Options(int contextLength, long promptCacheBytes) {
+        public static final long DEFAULT_PROMPT_CACHE_BYTES = 1L << 30;
+        public static final Options DEFAULT = new Options(32768, DEFAULT_PROMPT_CACHE_BYTES);
+
+        public Options {
+            if (promptCacheBytes < 0) throw new IllegalArgumentException("the prompt cache size must be at least 0");
+        }
     }
 
     /** One sequence being generated: the prompt in one call, then one token per call; host logits. */
@@ -48,6 +56,11 @@ public final class SalaChatEngine implements ChatEngine {
         /** An independent sequence at the same point (the next choice of a request continues from the prompt's state). */
         default Sequence fork() {
             throw new UnsupportedOperationException("this sequence cannot be copied");
+        }
+
+        /** A copy of the model state for the prompt cache (the caller owns it); null when there is none. */
+        default SalaState snapshot() {
+            return null;
         }
 
         @Override
@@ -62,10 +75,23 @@ public final class SalaChatEngine implements ChatEngine {
     private final int contextLength;
     private final int toolCallToken;
     private final FormatConstraints constraints;
+    private final PromptCache cache;
+    private final java.util.function.Function<SalaState, Sequence> resume;
 
     /** @param release frees the model when the engine is closed */
     SalaChatEngine(String modelId, Supplier<Sequence> sequences, Runnable release, Tokenizer tokenizer,
                    Set<Integer> eos, int contextLength) {
+        this(modelId, sequences, release, tokenizer, eos, contextLength, null, null);
+    }
+
+    /**
+     * @param cache  states of earlier prompts (null: none)
+     * @param resume a sequence continuing from a cached state (it takes ownership)
+     */
+    SalaChatEngine(String modelId, Supplier<Sequence> sequences, Runnable release, Tokenizer tokenizer,
+                   Set<Integer> eos, int contextLength, PromptCache cache, java.util.function.Function<SalaState, Sequence> resume) {
+        this.cache = cache;
+        this.resume = resume;
         this.modelId = modelId;
         this.sequences = sequences;
         this.release = release;
@@ -105,6 +131,11 @@ public final class SalaChatEngine implements ChatEngine {
             }
 
             @Override
+            public SalaState snapshot() {
+                return state.copy();
+            }
+
+            @Override
             public void close() {
                 state.close();
             }
@@ -129,6 +160,14 @@ public final class SalaChatEngine implements ChatEngine {
         long prefill = (long) contextTokens * (4L * c.hiddenSize() + 2L * c.intermediateSize()) * Float.BYTES;
         long logits = 2L * c.vocabSize() * Float.BYTES;
         return kv + states + prefill + logits;
+    }
+
+    /** A state's bytes after {@code length} tokens: the lightning layers' recurrent states and the sparse layers' keys and values. */
+    static long snapshotBytes(SalaConfig c, int length) {
+        long sparse = c.mixers().stream().filter(m -> m == SalaConfig.Mixer.SPARSE).count();
+        long lightning = c.mixers().size() - sparse;
+        return sparse * 2L * c.numKvHeads() * c.sparseHeadDim() * Float.BYTES * length
+                + lightning * c.numHeads() * (long) c.headDim() * c.headDim() * Float.BYTES;
     }
 
     /** {@link #workingSetBytes(SalaConfig, int)} of a checkpoint at {@link #PLANNED_CONTEXT}. */
@@ -157,8 +196,14 @@ public final class SalaChatEngine implements ChatEngine {
             if (eos.isEmpty()) throw new ModelLoadException(modelDir + ": no eos_token_id in config or generation_config");
             int context = Math.min(options.contextLength(), model.config().maxPositionEmbeddings());
             Path name = modelDir.toAbsolutePath().normalize().getFileName();
-            return new SalaChatEngine(name == null ? "minicpm-sala" : name.toString(), on(model), model::close, tokenizer, eos,
-                    context);
+            PromptCache cache = options.promptCacheBytes() == 0 ? null
+                    : new PromptCache(options.promptCacheBytes(), length -> snapshotBytes(model.config(), length));
+            Runnable release = cache == null ? model::close : () -> {
+                cache.close();
+                model.close();
+            };
+            return new SalaChatEngine(name == null ? "minicpm-sala" : name.toString(), on(model), release, tokenizer, eos,
+                    context, cache, state -> on(model, state));
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -223,8 +268,9 @@ public final class SalaChatEngine implements ChatEngine {
         LogitAdjuster adjuster = LogitAdjuster.of(request.sampling(), prompt);
         cancel.check();
         List<Result> results = new ArrayList<>(n);
-        try (Sequence base = sequences.get()) {
-            float[] logits = base.prefill(prompt);
+        Prefilled p = prefill(prompt, cancel);
+        try (Sequence base = p.sequence()) {
+            float[] logits = p.logits();
             for (int i = 0; i < n; i++) {
                 boolean last = i == n - 1;
                 Sequence sequence = last ? base : base.fork();
@@ -232,13 +278,50 @@ public final class SalaChatEngine implements ChatEngine {
                     SalaAnswer answer = new SalaAnswer(tokenizer, eos, toolCallToken, sampler(request, i), adjuster.copy(),
                             last ? steering : steering.copy(), request.sampling().topLogprobs(), !noThink(request),
                             request.stop(), sinks == null ? null : sinks.choice(i));
-                    results.add(answer.run(sequence, last ? logits : logits.clone(), prompt.length, budget, cancel));
+                    results.add(answer.run(sequence, last ? logits : logits.clone(), prompt.length, budget, cancel)
+                            .withCachedTokens(p.cached()));
                 } finally {
                     if (!last) sequence.close();
                 }
             }
         }
         return results;
+    }
+
+    /** The prompt cache, or null when off (for tests and metrics). */
+    PromptCache promptCache() {
+        return cache;
+    }
+
+    /** A prompt's sequence after its prefill, and how many of its tokens came from the cache. */
+    private record Prefilled(Sequence sequence, float[] logits, int cached) {}
+
+    /**
+     * Prefills the prompt in {@link PromptCache#SEGMENT}-token calls at absolute positions,
+     * resuming from the longest cached prefix and leaving snapshots at the boundaries the cache
+     * keeps. Cached or cold, the calls from a boundary on are the same, and so is the answer.
+     */
+    private Prefilled prefill(int[] prompt, Cancellation cancel) {
+        PromptCache.Hit hit = cache == null ? null : cache.longest(prompt);
+        Sequence s = hit == null ? sequences.get() : resume.apply(hit.state());
+        int at = hit == null ? 0 : hit.length();
+        try {
+            float[] logits = null;
+            while (at < prompt.length) {
+                int end = Math.min(prompt.length, (at / PromptCache.SEGMENT + 1) * PromptCache.SEGMENT);
+                logits = s.prefill(java.util.Arrays.copyOfRange(prompt, at, end));
+                at = end;
+                if (cache != null && at % PromptCache.SEGMENT == 0 && PromptCache.keeps(at, prompt.length) && cache.wants(prompt, at)) {
+                    SalaState snap = s.snapshot();
+                    if (snap != null) cache.put(prompt, at, snap);
+                }
+                if (at < prompt.length) cancel.check();
+            }
+            return new Prefilled(s, logits, hit == null ? 0 : hit.length());
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
     }
 
     /** At most this many choices per request (each holds its own copy of the prompt's state while it runs). */

@@ -51,6 +51,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long a request waits for its model to load before a 503 with Retry-After (default: ${DEFAULT-VALUE}).")
     String loadWait;
 
+    @Option(names = "--prompt-cache-mb", paramLabel = "N", defaultValue = "1024",
+            description = "Each chat model's prompt cache in MiB: states at earlier prompts' boundaries, so the next turn of a "
+                    + "conversation (or a shared system prompt) prefills only its new tokens; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    long promptCacheMb;
+
     @Option(names = "--backend", defaultValue = "auto", description = "Compute backend: auto, cpu or mlx (default: ${DEFAULT-VALUE}).")
     String backend;
 
@@ -93,6 +98,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (promptCacheMb < 0) throw new CliException("--prompt-cache-mb must be 0 (off) or more");
         OminixEnv env = OminixEnv.system();
         ServerOptions base = ServerOptions.defaults(env);
         ChatParams.Defaults d = ChatParams.Defaults.standard();
@@ -105,7 +111,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (!opt.loopbackOnly() && opt.apiKey() == null) {
             System.err.println("ominix: warning: listening on " + host + " without --api-key; anyone who can reach it can use it");
         }
-        OminixServer server = OminixServer.start(opt, env, StandardParts.create(), new ProgressBar(System.err)::show);
+        OminixServer server = OminixServer.start(opt, env, StandardParts.create(promptCacheMb), new ProgressBar(System.err)::show);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("ominix: stopping (finishing requests in flight)");

@@ -44,11 +44,18 @@ public final class EngineLoaders {
         this.workingSets = Map.copyOf(workingSets);
     }
 
-    /** The loaders of the real models (one line per architecture). */
+    /** The loaders of the real models (one line per architecture), with the default prompt cache. */
     public static EngineLoaders standard() {
+        return standard(SalaChatEngine.Options.DEFAULT_PROMPT_CACHE_BYTES);
+    }
+
+    /** @param promptCacheBytes each chat model's prompt cache budget ({@code --prompt-cache-mb}), planned as part of its memory */
+    public static EngineLoaders standard(long promptCacheBytes) {
+        SalaChatEngine.Options chat = new SalaChatEngine.Options(SalaChatEngine.Options.DEFAULT.contextLength(), promptCacheBytes);
         return builder()
                 .asr(Qwen3AsrEngine.MODEL_TYPE, Qwen3AsrEngine::load, Qwen3AsrEngine::workingSetBytes)
-                .chat(SalaConfig.MODEL_TYPE, SalaChatEngine::load, SalaChatEngine::workingSetBytes)
+                .chat(SalaConfig.MODEL_TYPE, (dir, b) -> SalaChatEngine.load(dir, b, chat),
+                        dir -> SalaChatEngine.workingSetBytes(dir) + promptCacheBytes)
                 .build();
     }
 

@@ -67,6 +67,6 @@ final class ChatJson {
                 .put("completion_tokens", completion)
                 .put("total_tokens", prompt + completion);
         u.putObject("completion_tokens_details").put("reasoning_tokens", reasoning);
-        u.putObject("prompt_tokens_details").put("cached_tokens", 0);
+        u.putObject("prompt_tokens_details").put("cached_tokens", results.getFirst().cachedTokens());
     }
 }

@@ -74,8 +74,10 @@ public final class MessagesRoutes {
         };
     }
 
-    private static ObjectNode usage(int input, int output) {
-        return Json.object().put("input_tokens", input).put("output_tokens", output);
+    /** Anthropic counts cache reads apart: input_tokens are the ones prefilled now. */
+    private static ObjectNode usage(int input, int output, int cached) {
+        return Json.object().put("input_tokens", input - cached).put("cache_read_input_tokens", cached)
+                .put("cache_creation_input_tokens", 0).put("output_tokens", output);
     }
 
     /** A call's arguments as the {@code input} object (they are JSON by construction). */
@@ -100,7 +102,7 @@ public final class MessagesRoutes {
         }
         m.put("stop_reason", stopReason(r.finishReason()));
         m.putNull("stop_sequence");
-        m.set("usage", usage(r.promptTokens(), r.completionTokens()));
+        m.set("usage", usage(r.promptTokens(), r.completionTokens(), r.cachedTokens()));
         return m;
     }
 
@@ -150,7 +152,7 @@ public final class MessagesRoutes {
             close(out);
             ObjectNode delta = Json.object().put("type", "message_delta");
             delta.putObject("delta").put("stop_reason", stopReason(r.finishReason())).putNull("stop_sequence");
-            delta.set("usage", usage(r.promptTokens(), r.completionTokens()));
+            delta.set("usage", usage(r.promptTokens(), r.completionTokens(), r.cachedTokens()));
             out.add(event("message_delta", delta));
             out.add(event("message_stop", Json.object().put("type", "message_stop")));
             return out;
@@ -162,7 +164,7 @@ public final class MessagesRoutes {
             ObjectNode message = Json.object().put("id", id).put("type", "message").put("role", "assistant").put("model", model);
             message.putArray("content");
             message.putNull("stop_reason").putNull("stop_sequence");
-            message.set("usage", usage(0, 0));
+            message.set("usage", usage(0, 0, 0));
             out.add(event("message_start", Json.object().put("type", "message_start").set("message", message)));
             out.add(event("ping", Json.object().put("type", "ping")));
         }

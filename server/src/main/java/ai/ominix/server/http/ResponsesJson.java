@@ -52,7 +52,7 @@ final class ResponsesJson {
         } else {
             ObjectNode u = r.putObject("usage");
             u.put("input_tokens", result.promptTokens());
-            u.putObject("input_tokens_details").put("cached_tokens", 0);
+            u.putObject("input_tokens_details").put("cached_tokens", result.cachedTokens());
             u.put("output_tokens", result.completionTokens());
             u.putObject("output_tokens_details").put("reasoning_tokens", result.reasoningTokens());
             u.put("total_tokens", result.promptTokens() + result.completionTokens());

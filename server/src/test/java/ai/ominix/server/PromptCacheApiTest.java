@@ -1,0 +1,119 @@
+package ai.ominix.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.ominix.engine.Cancellation;
+import ai.ominix.engine.ChatEngine;
+import ai.ominix.kernel.Backend;
+import ai.ominix.kernel.Backends;
+import ai.ominix.models.sala.SalaChatEngine;
+import ai.ominix.models.sala.TinySala;
+import ai.ominix.server.engine.EngineLoaders;
+import ai.ominix.server.support.NodeClients;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The prompt cache seen from clients (official OpenAI Node SDK, Anthropic SDK): the later turns
+ * of a conversation report the reused prompt tokens (chat {@code prompt_tokens_details.cached_tokens},
+ * Responses {@code input_tokens_details.cached_tokens}, Messages {@code cache_read_input_tokens})
+ * and answer exactly what an engine without a cache answers.
+ */
+class PromptCacheApiTest {
+    static final String CHAT = "tiny-sala";
+
+    @TempDir
+    static Path root;
+    static OminixServer server;
+    static Backend backend;
+    static SalaChatEngine cold;
+
+    @BeforeAll
+    static void start() throws Exception {
+        OminixEnv env = new OminixEnv(Map.of("OMINIX_HOME", root.resolve("home").toString(),
+                "HF_HOME", root.resolve("hf").toString(), "HF_ENDPOINT", "http://127.0.0.1:9"),
+                java.nio.file.Files.createDirectories(root.resolve("user")));
+        ServerOptions opt = ServerOptions.defaults(env).withPort(0).withModels(null, CHAT);
+        TinySala.write(opt.modelsDir().resolve(CHAT), TinySala.Format.Q8, false);
+        server = OminixServer.start(opt, env, new OminixServer.Parts(EngineLoaders.standard(64L << 20), kind -> Backends.open("cpu", 2),
+                StandardParts.audio()), null);
+        server.registry().awaitLoaded();
+        backend = Backends.open("cpu", 2);
+        cold = SalaChatEngine.load(opt.modelsDir().resolve(CHAT), backend, new SalaChatEngine.Options(32768, 0));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.close();
+        if (cold != null) cold.close();
+        if (backend != null) backend.close();
+    }
+
+    static String words(int n, long seed) {
+        String[] w = "a long system prompt that every turn of the conversation shares and the cache keeps".split(" ");
+        Random r = new Random(seed);
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < n; i++) s.append(i == 0 ? "" : " ").append(w[r.nextInt(w.length)]);
+        return s.toString();
+    }
+
+    static String coldAnswer(List<Map<String, String>> messages, int maxTokens) {
+        List<ChatEngine.Message> m = new ArrayList<>();
+        for (Map<String, String> x : messages) m.add(new ChatEngine.Message(x.get("role"), x.get("content")));
+        return cold.generate(new ChatEngine.Request(m, 0, 1, maxTokens, List.of(), null, true), Cancellation.none(), null).text();
+    }
+
+    static JsonNode value(JsonNode result) {
+        assertTrue(result.path("ok").asBoolean(), "the SDK call failed: " + result);
+        return result.path("value");
+    }
+
+    @Test
+    void laterTurnsReportReuseAndAnswerAsACold() throws Exception {
+        String system = words(260, 1);
+        List<Map<String, String>> messages = new ArrayList<>(List.of(Map.of("role", "system", "content", system),
+                Map.of("role", "user", "content", words(30, 2))));
+        String base = "http://127.0.0.1:" + server.port() + "/v1";
+        for (int turn = 1; turn <= 3; turn++) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("model", CHAT);
+            p.put("messages", messages);
+            p.put("max_tokens", 8);
+            p.put("temperature", 0);
+            p.put("reasoning_effort", "none");
+            JsonNode v = value(NodeClients.run("openai-driver.mjs", base, null, List.of(NodeClients.call("chat", p))).get(0));
+            String text = v.at("/choices/0/message/content").asText();
+            assertEquals(coldAnswer(messages, 8), text, "turn " + turn);
+            int cached = v.at("/usage/prompt_tokens_details/cached_tokens").asInt();
+            if (turn == 1) assertEquals(0, cached);
+            else assertTrue(cached >= 256, "turn " + turn + " reused " + cached + " of " + v.at("/usage/prompt_tokens").asInt());
+            messages.add(Map.of("role", "assistant", "content", text));
+            messages.add(Map.of("role", "user", "content", words(20, 10 + turn)));
+        }
+        // The Responses API continues from its stored conversation; Anthropic reports cache reads apart.
+        Map<String, Object> r1 = new LinkedHashMap<>(Map.of("model", CHAT, "instructions", system, "input", words(30, 2),
+                "max_output_tokens", 8, "temperature", 0, "reasoning", Map.of("effort", "none")));
+        JsonNode first = value(NodeClients.run("openai-driver.mjs", base, null, List.of(NodeClients.call("responses", r1))).get(0));
+        Map<String, Object> r2 = new LinkedHashMap<>(r1);
+        r2.put("input", words(20, 11));
+        r2.put("previous_response_id", first.path("id").asText());
+        JsonNode second = value(NodeClients.run("openai-driver.mjs", base, null, List.of(NodeClients.call("responses", r2))).get(0));
+        assertTrue(second.at("/usage/input_tokens_details/cached_tokens").asInt() >= 256, second.path("usage").toString());
+        Map<String, Object> m = new LinkedHashMap<>(Map.of("model", CHAT, "max_tokens", 8, "system", system,
+                "messages", List.of(Map.of("role", "user", "content", words(30, 2)))));
+        JsonNode msg = value(NodeClients.run("anthropic-driver.mjs", base, null, List.of(NodeClients.call("messages", m))).get(0));
+        int read = msg.at("/usage/cache_read_input_tokens").asInt();
+        assertTrue(read >= 256, msg.path("usage").toString());
+        assertTrue(msg.at("/usage/input_tokens").asInt() > 0);
+    }
+}
