@@ -78,6 +78,64 @@ class PromptCacheApiTest {
         return result.path("value");
     }
 
+    /** One client's conversation through the Node SDK: each turn's answer and its cached tokens. */
+    static List<String[]> conversation(String base, String system, long seed, int turns) throws Exception {
+        List<Map<String, String>> messages = new ArrayList<>(List.of(Map.of("role", "system", "content", system),
+                Map.of("role", "user", "content", words(30, seed))));
+        List<String[]> out = new ArrayList<>();
+        for (int turn = 1; turn <= turns; turn++) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("model", CHAT);
+            p.put("messages", List.copyOf(messages));
+            p.put("max_tokens", 8);
+            p.put("temperature", 0);
+            p.put("reasoning_effort", "none");
+            JsonNode v = value(NodeClients.run("openai-driver.mjs", base, null, List.of(NodeClients.call("chat", p))).get(0));
+            String text = v.at("/choices/0/message/content").asText();
+            out.add(new String[] {text, v.at("/usage/prompt_tokens_details/cached_tokens").asText(), TestServerJson.write(messages)});
+            messages.add(Map.of("role", "assistant", "content", text));
+            messages.add(Map.of("role", "user", "content", words(20, seed * 100 + turn)));
+        }
+        return out;
+    }
+
+    @Test
+    void eightClientsAtOnceGetTheirSingleClientAnswers() throws Exception {
+        String base = "http://127.0.0.1:" + server.port() + "/v1";
+        String system = words(200, 77);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<List<String[]>>> clients = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                long seed = 1000 + c;
+                clients.add(pool.submit(() -> conversation(base, system, seed, 3)));
+            }
+            int reused = 0;
+            for (var f : clients) {
+                for (String[] turn : f.get(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                    List<Map<String, String>> messages = TestServerJson.read(turn[2]);
+                    assertEquals(coldAnswer(messages, 8), turn[0], "every answer is the client's own, as if alone");
+                    if (Integer.parseInt(turn[1]) > 0) reused++;
+                }
+            }
+            assertTrue(reused >= 16, "turns 2 and 3 of every client (and some first turns: the shared system prompt) reuse: " + reused);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Messages as JSON between the client threads and the checks. */
+    static final class TestServerJson {
+        static String write(List<Map<String, String>> m) throws Exception {
+            return ai.ominix.server.support.TestServer.JSON.writeValueAsString(m);
+        }
+
+        static List<Map<String, String>> read(String s) throws Exception {
+            return ai.ominix.server.support.TestServer.JSON.readValue(s,
+                    new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, String>>>() {});
+        }
+    }
+
     @Test
     void laterTurnsReportReuseAndAnswerAsACold() throws Exception {
         String system = words(260, 1);
