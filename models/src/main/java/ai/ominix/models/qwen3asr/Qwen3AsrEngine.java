@@ -21,12 +21,12 @@ public final class Qwen3AsrEngine implements AsrEngine {
 
     /** The server's loader: the model directory onto a backend the server owns. */
     public static AsrEngine load(Path modelDir, Backend backend) {
-        return new Qwen3AsrEngine(Qwen3Asr.load(modelDir, backend, Qwen3Asr.Settings.defaults()));
+        return new Qwen3AsrEngine(Qwen3Asr.load(modelDir, backend, Qwen3Asr.Settings.serving()));
     }
 
     /** What a request on the server's loader may hold beside the weights ({@link Qwen3Asr#workingSetBytes}). */
     public static long workingSetBytes(Path modelDir) {
-        return Qwen3Asr.workingSetBytes(Qwen3AsrConfig.load(modelDir), Qwen3Asr.Settings.defaults());
+        return Qwen3Asr.workingSetBytes(Qwen3AsrConfig.load(modelDir), Qwen3Asr.Settings.serving());
     }
 
     @Override
