@@ -1,19 +1,15 @@
 package ai.ominix.server;
 
+import static ai.ominix.server.support.ChatServer.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.ominix.engine.Cancellation;
 import ai.ominix.engine.ChatEngine;
-import ai.ominix.kernel.Backend;
-import ai.ominix.kernel.Backends;
-import ai.ominix.models.sala.SalaChatEngine;
-import ai.ominix.models.sala.TinySala;
-import ai.ominix.server.engine.EngineLoaders;
+import ai.ominix.server.support.ChatServer;
 import ai.ominix.server.support.NodeClients;
 import ai.ominix.server.support.ScriptedAgent;
-import ai.ominix.server.support.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.openai.client.OpenAIClient;
@@ -40,43 +36,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentChatTest {
 
-    static final String CHAT = "tiny-sala";
-    static final String SCRIPTED = "scripted-agent";
+    static final String CHAT = ChatServer.CHAT;
+    static final String SCRIPTED = ChatServer.SCRIPTED;
     static final List<Map<String, String>> MESSAGES = List.of(Map.of("role", "user", "content", "Write a short poem about the sea."));
 
     @TempDir
     static Path root;
-    static OminixServer server;
-    static Backend backend;
-    static SalaChatEngine chat;
+    static ChatServer cs;
 
     @BeforeAll
     static void start() throws Exception {
-        OminixEnv env = new OminixEnv(Map.of("OMINIX_HOME", root.resolve("home").toString(),
-                "HF_HOME", root.resolve("hf").toString(), "HF_ENDPOINT", "http://127.0.0.1:9"),
-                java.nio.file.Files.createDirectories(root.resolve("user")));
-        ServerOptions opt = ServerOptions.defaults(env).withPort(0).withModels(null, CHAT);
-        TinySala.write(opt.modelsDir().resolve(CHAT), TinySala.Format.Q8, false);
-        TestServer.writeModel(opt.modelsDir().resolve(SCRIPTED), ai.ominix.models.sala.SalaConfig.MODEL_TYPE, false);
-        EngineLoaders loaders = EngineLoaders.builder()
-                .chat(ai.ominix.models.sala.SalaConfig.MODEL_TYPE,
-                        (dir, b) -> dir.endsWith(SCRIPTED) ? new ScriptedAgent(SCRIPTED) : SalaChatEngine.load(dir, b))
-                .build();
-        server = OminixServer.start(opt, env, new OminixServer.Parts(loaders, kind -> Backends.open("cpu", 2), StandardParts.audio()), null);
-        server.registry().awaitLoaded();
-        backend = Backends.open("cpu", 2);
-        chat = SalaChatEngine.load(opt.modelsDir().resolve(CHAT), backend);
+        cs = ChatServer.start(root, new ScriptedAgent(SCRIPTED));
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) server.close();
-        if (chat != null) chat.close();
-        if (backend != null) backend.close();
+        if (cs != null) cs.close();
     }
 
     static String base() {
-        return "http://127.0.0.1:" + server.port() + "/v1";
+        return cs.base();
     }
 
     static Map<String, Object> params(String model, Object... kv) {
@@ -89,14 +68,10 @@ class AgentChatTest {
         return p;
     }
 
-    static JsonNode value(JsonNode result) {
-        assertTrue(result.path("ok").asBoolean(), "the SDK call failed: " + result);
-        return result.path("value");
-    }
 
     static List<ChatEngine.Result> inProcess(double temperature, Long seed, int n, ChatEngine.Sampling sampling) {
         List<ChatEngine.Message> m = List.of(new ChatEngine.Message("user", MESSAGES.getFirst().get("content")));
-        return chat.generate(new ChatEngine.Request(m, temperature, 1, 10, List.of(), seed, true, sampling, null), n,
+        return cs.reference().generate(new ChatEngine.Request(m, temperature, 1, 10, List.of(), seed, true, sampling, null), n,
                 Cancellation.none(), null);
     }
 

@@ -1,5 +1,6 @@
 package ai.ominix.server;
 
+import static ai.ominix.server.support.ChatServer.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,11 +9,8 @@ import ai.ominix.engine.Cancellation;
 import ai.ominix.engine.ChatEngine;
 import ai.ominix.engine.OutputFormat;
 import ai.ominix.generate.json.StructuredCorpus;
-import ai.ominix.kernel.Backend;
-import ai.ominix.kernel.Backends;
 import ai.ominix.models.sala.SalaChatEngine;
-import ai.ominix.models.sala.TinySala;
-import ai.ominix.server.engine.EngineLoaders;
+import ai.ominix.server.support.ChatServer;
 import ai.ominix.server.support.NodeClients;
 import ai.ominix.server.support.ScriptedAgent;
 import ai.ominix.server.support.TestServer;
@@ -35,43 +33,27 @@ import org.junit.jupiter.api.io.TempDir;
  * and tool-use blocks and tool results in the history on a scripted engine, Anthropic-shaped errors.
  */
 class AnthropicMessagesTest {
-    static final String CHAT = "tiny-sala";
-    static final String SCRIPTED = "scripted-agent";
+    static final String CHAT = ChatServer.CHAT;
+    static final String SCRIPTED = ChatServer.SCRIPTED;
     static final String KEY = "sk-local-test";
 
     @TempDir
     static Path root;
-    static OminixServer server;
-    static Backend backend;
-    static SalaChatEngine chat;
+    static ChatServer cs;
     static final ScriptedAgent agent = new ScriptedAgent(SCRIPTED);
 
     @BeforeAll
     static void start() throws Exception {
-        OminixEnv env = new OminixEnv(Map.of("OMINIX_HOME", root.resolve("home").toString(),
-                "HF_HOME", root.resolve("hf").toString(), "HF_ENDPOINT", "http://127.0.0.1:9"),
-                java.nio.file.Files.createDirectories(root.resolve("user")));
-        ServerOptions opt = ServerOptions.defaults(env).withPort(0).withModels(null, CHAT).withSecurity(KEY, List.of());
-        TinySala.write(opt.modelsDir().resolve(CHAT), TinySala.Format.Q8, false);
-        TestServer.writeModel(opt.modelsDir().resolve(SCRIPTED), ai.ominix.models.sala.SalaConfig.MODEL_TYPE, false);
-        EngineLoaders loaders = EngineLoaders.builder()
-                .chat(ai.ominix.models.sala.SalaConfig.MODEL_TYPE, (dir, b) -> dir.endsWith(SCRIPTED) ? agent : SalaChatEngine.load(dir, b))
-                .build();
-        server = OminixServer.start(opt, env, new OminixServer.Parts(loaders, kind -> Backends.open("cpu", 2), StandardParts.audio()), null);
-        server.registry().awaitLoaded();
-        backend = Backends.open("cpu", 2);
-        chat = SalaChatEngine.load(opt.modelsDir().resolve(CHAT), backend);
+        cs = ChatServer.start(root, agent, KEY, SalaChatEngine.Options.DEFAULT_PROMPT_CACHE_BYTES);
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) server.close();
-        if (chat != null) chat.close();
-        if (backend != null) backend.close();
+        if (cs != null) cs.close();
     }
 
     static String base() {
-        return "http://127.0.0.1:" + server.port() + "/v1";
+        return cs.base();
     }
 
     static Map<String, Object> params(String model, Object... kv) {
@@ -84,10 +66,6 @@ class AnthropicMessagesTest {
         return p;
     }
 
-    static JsonNode value(JsonNode result) {
-        assertTrue(result.path("ok").asBoolean(), "the SDK call failed: " + result);
-        return result.path("value");
-    }
 
     static ArrayNode run(String key, List<com.fasterxml.jackson.databind.node.ObjectNode> calls) throws Exception {
         return NodeClients.run("anthropic-driver.mjs", base(), key, calls);
@@ -95,7 +73,7 @@ class AnthropicMessagesTest {
 
     @Test
     void textAnswersAreTheEnginesPlainStreamedAndAccumulated() throws Exception {
-        ChatEngine.Result want = chat.generate(new ChatEngine.Request(List.of(new ChatEngine.Message("system", "You are terse."),
+        ChatEngine.Result want = cs.reference().generate(new ChatEngine.Request(List.of(new ChatEngine.Message("system", "You are terse."),
                 new ChatEngine.Message("user", "Write a short poem about the sea.")), 0, 1, 12, List.of(), null, true), Cancellation.none(), null);
         Map<String, Object> p = params(CHAT, "temperature", 0);
         ArrayNode r = run(KEY, List.of(NodeClients.call("messages", p), NodeClients.call("messagesStream", p),

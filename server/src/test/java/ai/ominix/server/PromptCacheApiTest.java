@@ -1,15 +1,12 @@
 package ai.ominix.server;
 
+import static ai.ominix.server.support.ChatServer.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.ominix.engine.Cancellation;
 import ai.ominix.engine.ChatEngine;
-import ai.ominix.kernel.Backend;
-import ai.ominix.kernel.Backends;
-import ai.ominix.models.sala.SalaChatEngine;
-import ai.ominix.models.sala.TinySala;
-import ai.ominix.server.engine.EngineLoaders;
+import ai.ominix.server.support.ChatServer;
 import ai.ominix.server.support.NodeClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -30,33 +27,20 @@ import org.junit.jupiter.api.io.TempDir;
  * and answer exactly what an engine without a cache answers.
  */
 class PromptCacheApiTest {
-    static final String CHAT = "tiny-sala";
+    static final String CHAT = ChatServer.CHAT;
 
     @TempDir
     static Path root;
-    static OminixServer server;
-    static Backend backend;
-    static SalaChatEngine cold;
+    static ChatServer cs;
 
     @BeforeAll
     static void start() throws Exception {
-        OminixEnv env = new OminixEnv(Map.of("OMINIX_HOME", root.resolve("home").toString(),
-                "HF_HOME", root.resolve("hf").toString(), "HF_ENDPOINT", "http://127.0.0.1:9"),
-                java.nio.file.Files.createDirectories(root.resolve("user")));
-        ServerOptions opt = ServerOptions.defaults(env).withPort(0).withModels(null, CHAT);
-        TinySala.write(opt.modelsDir().resolve(CHAT), TinySala.Format.Q8, false);
-        server = OminixServer.start(opt, env, new OminixServer.Parts(EngineLoaders.standard(64L << 20), kind -> Backends.open("cpu", 2),
-                StandardParts.audio()), null);
-        server.registry().awaitLoaded();
-        backend = Backends.open("cpu", 2);
-        cold = SalaChatEngine.load(opt.modelsDir().resolve(CHAT), backend, new SalaChatEngine.Options(32768, 0));
+        cs = ChatServer.start(root, null, null, 64L << 20);
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) server.close();
-        if (cold != null) cold.close();
-        if (backend != null) backend.close();
+        if (cs != null) cs.close();
     }
 
     static String words(int n, long seed) {
@@ -70,13 +54,9 @@ class PromptCacheApiTest {
     static String coldAnswer(List<Map<String, String>> messages, int maxTokens) {
         List<ChatEngine.Message> m = new ArrayList<>();
         for (Map<String, String> x : messages) m.add(new ChatEngine.Message(x.get("role"), x.get("content")));
-        return cold.generate(new ChatEngine.Request(m, 0, 1, maxTokens, List.of(), null, true), Cancellation.none(), null).text();
+        return cs.reference().generate(new ChatEngine.Request(m, 0, 1, maxTokens, List.of(), null, true), Cancellation.none(), null).text();
     }
 
-    static JsonNode value(JsonNode result) {
-        assertTrue(result.path("ok").asBoolean(), "the SDK call failed: " + result);
-        return result.path("value");
-    }
 
     /** One client's conversation through the Node SDK: each turn's answer and its cached tokens. */
     static List<String[]> conversation(String base, String system, long seed, int turns) throws Exception {
@@ -101,7 +81,7 @@ class PromptCacheApiTest {
 
     @Test
     void eightClientsAtOnceGetTheirSingleClientAnswers() throws Exception {
-        String base = "http://127.0.0.1:" + server.port() + "/v1";
+        String base = cs.base();
         String system = words(200, 77);
         var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
         try {
@@ -141,7 +121,7 @@ class PromptCacheApiTest {
         String system = words(260, 1);
         List<Map<String, String>> messages = new ArrayList<>(List.of(Map.of("role", "system", "content", system),
                 Map.of("role", "user", "content", words(30, 2))));
-        String base = "http://127.0.0.1:" + server.port() + "/v1";
+        String base = cs.base();
         for (int turn = 1; turn <= 3; turn++) {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("model", CHAT);

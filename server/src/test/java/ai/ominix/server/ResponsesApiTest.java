@@ -1,5 +1,6 @@
 package ai.ominix.server;
 
+import static ai.ominix.server.support.ChatServer.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,11 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.ominix.engine.Cancellation;
 import ai.ominix.engine.ChatEngine;
 import ai.ominix.generate.json.StructuredCorpus;
-import ai.ominix.kernel.Backend;
-import ai.ominix.kernel.Backends;
-import ai.ominix.models.sala.SalaChatEngine;
-import ai.ominix.models.sala.TinySala;
-import ai.ominix.server.engine.EngineLoaders;
+import ai.ominix.server.support.ChatServer;
 import ai.ominix.server.support.NodeClients;
 import ai.ominix.server.support.ScriptedAgent;
 import ai.ominix.server.support.TestServer;
@@ -34,42 +31,26 @@ import org.junit.jupiter.api.io.TempDir;
  * conversation, retrieve and delete, function calls and their outputs, json_schema text format.
  */
 class ResponsesApiTest {
-    static final String CHAT = "tiny-sala";
-    static final String SCRIPTED = "scripted-agent";
+    static final String CHAT = ChatServer.CHAT;
+    static final String SCRIPTED = ChatServer.SCRIPTED;
 
     @TempDir
     static Path root;
-    static OminixServer server;
-    static Backend backend;
-    static SalaChatEngine chat;
+    static ChatServer cs;
     static final ScriptedAgent agent = new ScriptedAgent(SCRIPTED);
 
     @BeforeAll
     static void start() throws Exception {
-        OminixEnv env = new OminixEnv(Map.of("OMINIX_HOME", root.resolve("home").toString(),
-                "HF_HOME", root.resolve("hf").toString(), "HF_ENDPOINT", "http://127.0.0.1:9"),
-                java.nio.file.Files.createDirectories(root.resolve("user")));
-        ServerOptions opt = ServerOptions.defaults(env).withPort(0).withModels(null, CHAT);
-        TinySala.write(opt.modelsDir().resolve(CHAT), TinySala.Format.Q8, false);
-        TestServer.writeModel(opt.modelsDir().resolve(SCRIPTED), ai.ominix.models.sala.SalaConfig.MODEL_TYPE, false);
-        EngineLoaders loaders = EngineLoaders.builder()
-                .chat(ai.ominix.models.sala.SalaConfig.MODEL_TYPE, (dir, b) -> dir.endsWith(SCRIPTED) ? agent : SalaChatEngine.load(dir, b))
-                .build();
-        server = OminixServer.start(opt, env, new OminixServer.Parts(loaders, kind -> Backends.open("cpu", 2), StandardParts.audio()), null);
-        server.registry().awaitLoaded();
-        backend = Backends.open("cpu", 2);
-        chat = SalaChatEngine.load(opt.modelsDir().resolve(CHAT), backend);
+        cs = ChatServer.start(root, agent);
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) server.close();
-        if (chat != null) chat.close();
-        if (backend != null) backend.close();
+        if (cs != null) cs.close();
     }
 
     static String base() {
-        return "http://127.0.0.1:" + server.port() + "/v1";
+        return cs.base();
     }
 
     static Map<String, Object> params(String model, Object input, Object... kv) {
@@ -83,10 +64,6 @@ class ResponsesApiTest {
         return p;
     }
 
-    static JsonNode value(JsonNode result) {
-        assertTrue(result.path("ok").asBoolean(), "the SDK call failed: " + result);
-        return result.path("value");
-    }
 
     /** The output text as the SDK's output_text computes it (its stream helper's final response has no output_text). */
     static String outputText(JsonNode response) {
@@ -99,7 +76,7 @@ class ResponsesApiTest {
     }
 
     static ChatEngine.Result inProcess(List<ChatEngine.Message> messages) {
-        return chat.generate(new ChatEngine.Request(messages, 0, 1, 10, List.of(), null, true), Cancellation.none(), null);
+        return cs.reference().generate(new ChatEngine.Request(messages, 0, 1, 10, List.of(), null, true), Cancellation.none(), null);
     }
 
     static ArrayNode run(List<com.fasterxml.jackson.databind.node.ObjectNode> calls) throws Exception {

@@ -1,13 +1,13 @@
 package ai.ominix.server;
 
+import static ai.ominix.server.support.ChatServer.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.ominix.generate.json.StructuredCorpus;
-import ai.ominix.kernel.Backends;
-import ai.ominix.models.sala.TinySala;
+import ai.ominix.server.support.ChatServer;
 import ai.ominix.server.support.NodeClients;
 import ai.ominix.server.support.TestServer;
 import ai.ominix.tokenizer.Tokenizer;
@@ -44,22 +44,18 @@ import org.junit.jupiter.api.io.TempDir;
  * documents end within max_tokens; it is sent as the API's own {@code logit_bias}.
  */
 class StructuredOutputApiTest {
-    static final String CHAT = "tiny-sala";
+    static final String CHAT = ChatServer.CHAT;
 
     @TempDir
     static Path root;
-    static OminixServer server;
+    static ChatServer cs;
     static Map<String, Double> closing;
     static Tokenizer tok;
 
     @BeforeAll
     static void start() throws Exception {
-        OminixEnv env = new OminixEnv(Map.of("OMINIX_HOME", root.resolve("home").toString(),
-                "HF_HOME", root.resolve("hf").toString(), "HF_ENDPOINT", "http://127.0.0.1:9"),
-                java.nio.file.Files.createDirectories(root.resolve("user")));
-        ServerOptions opt = ServerOptions.defaults(env).withPort(0).withModels(null, CHAT);
-        TinySala.write(opt.modelsDir().resolve(CHAT), TinySala.Format.Q8, false);
-        tok = Tokenizers.load(opt.modelsDir().resolve(CHAT));
+        cs = ChatServer.start(root, null, null, ai.ominix.models.sala.SalaChatEngine.Options.DEFAULT_PROMPT_CACHE_BYTES);
+        tok = Tokenizers.load(cs.modelsDir.resolve(CHAT));
         closing = new LinkedHashMap<>();
         for (int id = 0; id < tok.vocabSize(); id++) {
             byte[] b = tok.tokenBytes(id);
@@ -67,18 +63,15 @@ class StructuredOutputApiTest {
             for (byte x : b) if (x == '"' || x == '}' || x == ']') closing.put(Integer.toString(id), 4.0);
         }
         closing.put(Integer.toString(tok.eosId().orElseThrow()), 4.0);
-        server = OminixServer.start(opt, env, new OminixServer.Parts(ai.ominix.server.engine.EngineLoaders.standard(), kind -> Backends.open("cpu", 2),
-                StandardParts.audio()), null);
-        server.registry().awaitLoaded();
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) server.close();
+        if (cs != null) cs.close();
     }
 
     static String base() {
-        return "http://127.0.0.1:" + server.port() + "/v1";
+        return cs.base();
     }
 
     static Map<String, Object> params(Map<String, Double> bias, long seed, Object... kv) {
@@ -93,10 +86,6 @@ class StructuredOutputApiTest {
         return p;
     }
 
-    static JsonNode value(JsonNode result) {
-        assertTrue(result.path("ok").asBoolean(), "the SDK call failed: " + result);
-        return result.path("value");
-    }
 
     static String streamedContent(JsonNode chunks) {
         StringBuilder s = new StringBuilder();
