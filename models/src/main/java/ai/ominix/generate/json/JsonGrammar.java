@@ -33,8 +33,6 @@ public final class JsonGrammar {
             return size() > CACHED_MASKS;
         }
     };
-    private long walks;
-    private long hits;
 
     private JsonGrammar(SchemaNode root, TokenTrie trie) {
         this.root = root;
@@ -94,15 +92,11 @@ public final class JsonGrammar {
     long[] mask(State state) {
         synchronized (masks) {
             long[] m = masks.get(state);
-            if (m != null) {
-                hits++;
-                return m;
-            }
+            if (m != null) return m;
         }
         long[] m = new long[(trie.vocabSize + 63) >>> 6];
         walk(0, state, m);
         synchronized (masks) {
-            walks++;
             masks.put(state, m);
         }
         return m;
@@ -117,13 +111,6 @@ public final class JsonGrammar {
                 mask[id >>> 6] |= 1L << id;
             }
             if (trie.firstChild[child] >= 0) walk(child, next, mask);
-        }
-    }
-
-    /** Masks computed by a trie walk and masks served from the cache, since this grammar was compiled. */
-    public synchronized long[] maskCounts() {
-        synchronized (masks) {
-            return new long[] {walks, hits};
         }
     }
 }

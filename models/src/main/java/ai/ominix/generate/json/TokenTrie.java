@@ -109,8 +109,4 @@ public final class TokenTrie {
     byte[] spelling(int id) {
         return id >= 0 && id < spelling.length ? spelling[id] : null;
     }
-
-    int nodes() {
-        return edge.length;
-    }
 }

@@ -88,8 +88,4 @@ final class EncoderCache {
     synchronized long hits() {
         return hits;
     }
-
-    synchronized long bytes() {
-        return bytes;
-    }
 }

@@ -79,10 +79,6 @@ final class PromptCache implements AutoCloseable {
         return bytes;
     }
 
-    synchronized int size() {
-        return entries.size();
-    }
-
     @Override
     public synchronized void close() {
         for (Entry e : entries.values()) e.state.close();
