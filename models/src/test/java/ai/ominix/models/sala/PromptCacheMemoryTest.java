@@ -18,15 +18,18 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 120 conversations (240 requests, every one leaving snapshots) through a prompt cache of
- * {@value #BUDGET} bytes: the cache stays within its budget, and resident memory after the
- * warm-up grows by at most {@value #MAX_GROWTH_KIB} KiB (a snapshot is a few hundred KiB here,
- * so leaking them would add tens of MiB).
+ * {@value #CONVERSATIONS} conversations (two requests each, every one leaving snapshots) through
+ * a prompt cache of {@value #BUDGET} bytes: the cache stays within its budget, and resident
+ * memory after the warm-up grows by at most {@value #MAX_GROWTH_KIB} KiB. A conversation leaves
+ * about half a MiB of snapshots, so leaking them would add ~80 MiB over the measured stretch; the
+ * allowance covers the one-off steps a JVM takes (code cache, malloc arenas: one of ~17 MiB was
+ * seen in a run whose other samples were flat).
  */
 @EnabledOnOs(OS.LINUX) // /proc/self/status
 class PromptCacheMemoryTest {
     static final long BUDGET = 4L << 20;
-    static final long MAX_GROWTH_KIB = 12 * 1024;
+    static final int CONVERSATIONS = 200;
+    static final long MAX_GROWTH_KIB = 32 * 1024;
     private static final Pattern LINE = Pattern.compile("request (\\d+) rss_kib=(\\d+) cache_bytes=(\\d+)");
 
     @TempDir
@@ -40,19 +43,19 @@ class PromptCacheMemoryTest {
             if (!a.startsWith("-Xm") && !a.startsWith("-XX:MaxRAM")) cmd.add(a);
         }
         cmd.addAll(List.of("-Xms192m", "-Xmx192m", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
-                PromptCacheSoak.class.getName(), tmp.resolve("m").toString(), "120", Long.toString(BUDGET)));
+                PromptCacheSoak.class.getName(), tmp.resolve("m").toString(), Integer.toString(CONVERSATIONS), Long.toString(BUDGET)));
         Path out = tmp.resolve("soak.out");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        assertTrue(p.waitFor(600, TimeUnit.SECONDS), "the soak finished in time");
+        assertTrue(p.waitFor(900, TimeUnit.SECONDS), "the soak finished in time");
         String text = Files.readString(out);
         assertEquals(0, p.exitValue(), text);
         TreeMap<Integer, long[]> rows = new TreeMap<>();
         Matcher m = LINE.matcher(text);
         while (m.find()) rows.put(Integer.parseInt(m.group(1)), new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3))});
-        assertEquals(12, rows.size(), text);
+        assertEquals(CONVERSATIONS / 10, rows.size(), text);
         rows.values().forEach(r -> assertTrue(r[1] <= BUDGET && r[1] > 0, "cache bytes " + r[1]));
-        long growth = rows.get(120)[0] - rows.get(40)[0];
+        long growth = rows.get(CONVERSATIONS)[0] - rows.get(40)[0];
         System.out.println("prompt cache soak RSS KiB " + rows.values().stream().map(r -> r[0]).toList());
-        assertTrue(growth <= MAX_GROWTH_KIB, "resident memory grew by " + growth + " KiB from request 40 to 120");
+        assertTrue(growth <= MAX_GROWTH_KIB, "resident memory grew by " + growth + " KiB from conversation 40 to " + CONVERSATIONS);
     }
 }
