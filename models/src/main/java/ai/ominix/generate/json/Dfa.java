@@ -65,11 +65,6 @@ final class Dfa {
         return new Dfa(accept, start, min, max, dest);
     }
 
-    /** True when the language is empty (nothing matches). */
-    boolean empty() {
-        return !accept[0] && start[1] == start[0];
-    }
-
     int step(int state, char c) {
         int lo = start[state], hi = start[state + 1] - 1;
         while (lo <= hi) {
