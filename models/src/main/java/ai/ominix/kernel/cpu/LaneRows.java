@@ -105,8 +105,8 @@ abstract class LaneRows extends QuantRows {
         int q = (r1 - r0 + 3) / 4;
         for (int i = 0; i < q; i++) {
             int ra = r0 + i, rb = Math.min(r0 + q + i, r1 - 1), rc = Math.min(r0 + 2 * q + i, r1 - 1), rd = Math.min(r0 + 3 * q + i, r1 - 1);
-            float ba = scalesAndBias(ra, px, sb, 0, biasAt), bb = scalesAndBias(rb, px, sb, stride, biasAt);
-            float bc = scalesAndBias(rc, px, sb, 2 * stride, biasAt), bd = scalesAndBias(rd, px, sb, 3 * stride, biasAt);
+            float ba = scalesAndBias(ra, px, 0, sb, 0, biasAt), bb = scalesAndBias(rb, px, 0, sb, stride, biasAt);
+            float bc = scalesAndBias(rc, px, 0, sb, 2 * stride, biasAt), bd = scalesAndBias(rd, px, 0, sb, 3 * stride, biasAt);
             rows4(px, sb, stride, packedBase + ra * rowBytes, packedBase + rb * rowBytes, packedBase + rc * rowBytes,
                     packedBase + rd * rowBytes);
             if (full < cols) {
@@ -122,13 +122,13 @@ abstract class LaneRows extends QuantRows {
         }
     }
 
-    /** Row {@code r}'s scales to {@code sb[at ..]}; returns its bias term {@code Σ_g b_g·Σx_g}. */
-    private float scalesAndBias(int r, float[] px, float[] sb, int at, int biasAt) {
+    /** Row {@code r}'s scales to {@code sb[at ..]}; returns its bias term {@code Σ_g b_g·Σx_g} for the prepared row at {@code px[po ..]}. */
+    private float scalesAndBias(int r, float[] px, int po, float[] sb, int at, int biasAt) {
         long row = (long) r * groups * scaleType.byteSize();
         if (scaleType == DType.BF16) { // the published checkpoints' format: one fused pass, no calls (measured ~20 % of a 1 KiB row's time before)
             MemorySegment s = scales, b = biases;
             long sRow = scalesBase + row, bRow = biasesBase + row;
-            int g = 0, groups = this.groups, cols = this.cols;
+            int g = 0, groups = this.groups, cols = po + this.cols;   // where px[po ..]'s group sums start
             FloatVector acc = FloatVector.zero(Vec.F);
             for (; g <= groups - Vec.L; g += Vec.L) {
                 Vec.bf16(s, sRow + 2L * g).intoArray(sb, at + g);
@@ -143,7 +143,7 @@ abstract class LaneRows extends QuantRows {
         }
         widen(scales, scalesBase + row, 0, groups, sb, at);
         widen(biases, biasesBase + row, 0, groups, sb, biasAt);
-        return Vec.dot(sb, biasAt, px, cols, groups);
+        return Vec.dot(sb, biasAt, px, po + cols, groups);
     }
 
     /** {@code Σ s_g·q·x} over the columns past the last whole chunk (x unpermuted there). */
@@ -167,95 +167,94 @@ abstract class LaneRows extends QuantRows {
      * {@code y[a, r] = Σ_k x[a, k]·W[r, k]} for the {@code m} prepared activation rows in {@code px}
      * ({@link #preparedStride()} apart) and weight rows {@code [r0, r1)}; {@code y} rows are
      * {@code yRowBytes} apart. Each weight row is read from memory once per call; a tile of two
-     * weight rows × four activation rows shares every widened weight vector (its scale folded in)
-     * and every activation vector, so a short prompt costs about one decode step's memory traffic
-     * plus its FMAs instead of a GEMM with dequantized panels. Two × four keeps the eight
-     * accumulators and their operands in registers; one weight row × eight activation rows was
-     * bound by reloading eight activation rows per vector from L2 (measured 5 G weights/s per core at
-     * four rows).
+     * weight rows × four activation rows shares every widened weight vector and every activation
+     * vector, so a batch of decode steps or a short prompt costs about one decode step's memory
+     * traffic plus its FMAs instead of a GEMM with dequantized panels.
+     *
+     * <p>Every output is computed in exactly {@link #matvec}'s order (group partial sums, the scale
+     * in the group epilogue, then the bias term and the tail), so a row's result does not depend on
+     * how many rows share the call: a sequence decoded in a batch gets the bits it gets alone.
      */
     final void matmulFew(float[] px, int m, MemorySegment y, long yByte, long yRowBytes, int r0, int r1) {
-        int ps = preparedStride(), padded = ps - cols;
-        int stride = groups + Vec.L, biasAt = 2 * stride, out = biasAt + 2 * padded;
+        int ps = preparedStride();
+        int stride = groups + Vec.L, biasAt = 2 * stride, out = biasAt + groups;
         float[] sb = Scratch.SCALES.get(out + 8);
-        int q = (r1 - r0 + 1) / 2;   // two long row streams, as in matvec
+        int q = (r1 - r0 + 1) / 2;   // two long row streams
         for (int i = 0; i < q; i++) {
             int ra = r0 + i, rb = Math.min(r0 + q + i, r1 - 1);
-            rowScales(ra, sb, 0, biasAt, padded);
-            rowScales(rb, sb, stride, biasAt + padded, padded);
             for (int a0 = 0; a0 < m; a0 += 4) {
                 int lastRow = m - 1;
+                scalesAndBias(ra, px, 0, sb, 0, biasAt);   // for the scales (each bias term below writes the same ones)
+                scalesAndBias(rb, px, 0, sb, stride, biasAt);
                 rows2x4(px, ps * a0, ps * Math.min(a0 + 1, lastRow), ps * Math.min(a0 + 2, lastRow), ps * Math.min(a0 + 3, lastRow),
-                        sb, stride, biasAt, padded, packedBase + ra * rowBytes, packedBase + rb * rowBytes);
+                        sb, stride, out, packedBase + ra * rowBytes, packedBase + rb * rowBytes);
                 for (int a = a0; a < Math.min(m, a0 + 4); a++) {
-                    float va = sb[out + a - a0], vb = sb[out + 4 + a - a0];
+                    float ba = scalesAndBias(ra, px, ps * a, sb, 0, biasAt), bb = scalesAndBias(rb, px, ps * a, sb, stride, biasAt);
                     if (full < cols) {
-                        va += tail(ra, px, ps * a, sb, 0);
-                        vb += tail(rb, px, ps * a, sb, stride);
+                        ba += tail(ra, px, ps * a, sb, 0);
+                        bb += tail(rb, px, ps * a, sb, stride);
                     }
-                    y.set(Elements.F32, yByte + a * yRowBytes + 4L * ra, va);
-                    y.set(Elements.F32, yByte + a * yRowBytes + 4L * rb, vb);
+                    y.set(Elements.F32, yByte + a * yRowBytes + 4L * ra, sb[out + a - a0] + ba);
+                    y.set(Elements.F32, yByte + a * yRowBytes + 4L * rb, sb[out + 4 + a - a0] + bb);
                 }
             }
         }
     }
 
-    /** Row r's scales to {@code sb[at ..]} and biases to {@code sb[biasAt ..]}, zero-padded to {@code padded} entries. */
-    private void rowScales(int r, float[] sb, int at, int biasAt, int padded) {
-        long row = (long) r * groups * scaleType.byteSize();
-        widen(scales, scalesBase + row, 0, groups, sb, at);
-        widen(biases, biasesBase + row, 0, groups, sb, biasAt);
-        java.util.Arrays.fill(sb, biasAt + groups, biasAt + padded, 0f);
-    }
-
     /**
-     * Weight rows a, b (bytes {@code wa}, {@code wb}; scales at {@code sb[0 ..]} and {@code sb[stride ..]},
-     * biases at {@code sb[biasAt ..]} and {@code sb[biasAt + padded ..]}) against the activation rows at
-     * {@code px[o0 ..] .. px[o3 ..]}; the eight sums go to {@code sb[biasAt + 2·padded ..]}, row a first.
+     * {@code Σ_g s_g·Σ q·x} over the whole chunks of weight rows a, b (bytes {@code wa}, {@code wb};
+     * scales at {@code sb[0 ..]} and {@code sb[stride ..]}) against the activation rows at
+     * {@code px[o0 ..] .. px[o3 ..]}, each in {@link #rows4}'s order; the eight sums go to
+     * {@code sb[out ..]}, row a first. Sixteen accumulators (a group's partial sums and the
+     * totals) and their operands fit AVX-512's 32 registers.
      */
-    private void rows2x4(float[] px, int o0, int o1, int o2, int o3, float[] sb, int stride, int biasAt, int padded,
-                         long wa, long wb) {
+    private void rows2x4(float[] px, int o0, int o1, int o2, int o3, float[] sb, int stride, int out, long wa, long wb) {
         int full = this.full, chunk = this.chunk, per = perWord, bits = this.bits, mask = (1 << bits) - 1, l = Vec.L;
-        int cols = this.cols, group = this.group, chunkBytes = chunk * bits / 8;
+        int group = this.group, gmask = this.gmask, last = this.last, chunkBytes = chunk * bits / 8;
         MemorySegment w = packed;
         VectorShuffle<Float> lanes = groupOfLane;
-        FloatVector a0 = FloatVector.zero(Vec.F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        FloatVector zero = FloatVector.zero(Vec.F);
+        FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, b0 = zero, b1 = zero, b2 = zero, b3 = zero;
+        FloatVector pa0 = zero, pa1 = zero, pa2 = zero, pa3 = zero, pb0 = zero, pb1 = zero, pb2 = zero, pb3 = zero;
         for (int e = 0, at = 0; e < full; e += chunk, at += chunkBytes) {
             IntVector va = words(w, wa + at), vb = words(w, wb + at);
-            int g = e / group;
-            FloatVector sa = FloatVector.fromArray(Vec.F, sb, g).rearrange(lanes);
-            FloatVector sbv = FloatVector.fromArray(Vec.F, sb, stride + g).rearrange(lanes);
             for (int k = 0; k < per; k++) {
                 int shift = bits * k, xo = e + k * l;
-                FloatVector wka = ((FloatVector) va.lanewise(VectorOperators.LSHR, shift).and(mask).convert(VectorOperators.I2F, 0)).mul(sa);
-                FloatVector wkb = ((FloatVector) vb.lanewise(VectorOperators.LSHR, shift).and(mask).convert(VectorOperators.I2F, 0)).mul(sbv);
+                FloatVector wka = (FloatVector) va.lanewise(VectorOperators.LSHR, shift).and(mask).convert(VectorOperators.I2F, 0);
+                FloatVector wkb = (FloatVector) vb.lanewise(VectorOperators.LSHR, shift).and(mask).convert(VectorOperators.I2F, 0);
                 FloatVector x0 = FloatVector.fromArray(Vec.F, px, o0 + xo), x1 = FloatVector.fromArray(Vec.F, px, o1 + xo);
                 FloatVector x2 = FloatVector.fromArray(Vec.F, px, o2 + xo), x3 = FloatVector.fromArray(Vec.F, px, o3 + xo);
-                a0 = wka.fma(x0, a0);
-                a1 = wka.fma(x1, a1);
-                a2 = wka.fma(x2, a2);
-                a3 = wka.fma(x3, a3);
-                b0 = wkb.fma(x0, b0);
-                b1 = wkb.fma(x1, b1);
-                b2 = wkb.fma(x2, b2);
-                b3 = wkb.fma(x3, b3);
+                pa0 = wka.fma(x0, pa0);
+                pa1 = wka.fma(x1, pa1);
+                pa2 = wka.fma(x2, pa2);
+                pa3 = wka.fma(x3, pa3);
+                pb0 = wkb.fma(x0, pb0);
+                pb1 = wkb.fma(x1, pb1);
+                pb2 = wkb.fma(x2, pb2);
+                pb3 = wkb.fma(x3, pb3);
+            }
+            if ((e & gmask) == last) { // end of a group (or of a chunk holding several)
+                int g = e / group;
+                FloatVector sa = FloatVector.fromArray(Vec.F, sb, g).rearrange(lanes);
+                FloatVector sbv = FloatVector.fromArray(Vec.F, sb, stride + g).rearrange(lanes);
+                a0 = pa0.fma(sa, a0);
+                a1 = pa1.fma(sa, a1);
+                a2 = pa2.fma(sa, a2);
+                a3 = pa3.fma(sa, a3);
+                b0 = pb0.fma(sbv, b0);
+                b1 = pb1.fma(sbv, b1);
+                b2 = pb2.fma(sbv, b2);
+                b3 = pb3.fma(sbv, b3);
+                pa0 = zero;
+                pa1 = zero;
+                pa2 = zero;
+                pa3 = zero;
+                pb0 = zero;
+                pb1 = zero;
+                pb2 = zero;
+                pb3 = zero;
             }
         }
-        for (int g = 0; g < padded; g += l) { // bias terms Σ_g b_g·Σx_g, folded into the same accumulators
-            FloatVector ba = FloatVector.fromArray(Vec.F, sb, biasAt + g), bb = FloatVector.fromArray(Vec.F, sb, biasAt + padded + g);
-            int xo = cols + g;
-            FloatVector x0 = FloatVector.fromArray(Vec.F, px, o0 + xo), x1 = FloatVector.fromArray(Vec.F, px, o1 + xo);
-            FloatVector x2 = FloatVector.fromArray(Vec.F, px, o2 + xo), x3 = FloatVector.fromArray(Vec.F, px, o3 + xo);
-            a0 = ba.fma(x0, a0);
-            a1 = ba.fma(x1, a1);
-            a2 = ba.fma(x2, a2);
-            a3 = ba.fma(x3, a3);
-            b0 = bb.fma(x0, b0);
-            b1 = bb.fma(x1, b1);
-            b2 = bb.fma(x2, b2);
-            b3 = bb.fma(x3, b3);
-        }
-        int out = biasAt + 2 * padded;
         sb[out] = Lanes.sum(a0);
         sb[out + 1] = Lanes.sum(a1);
         sb[out + 2] = Lanes.sum(a2);

@@ -11,12 +11,19 @@ import java.util.List;
 /**
  * The matrix products: {@code linear} / {@code quantizedMatmul} ({@code x · Wᵀ} on weights as
  * stored), plain batched {@code matmul}, and {@code dequantize}. One activation row (decode) runs
- * the format's matrix-vector kernel split over output rows; more rows run the packed GEMM.
+ * the format's matrix-vector kernel split over output rows, a few rows the few-rows kernel (8/4-bit)
+ * or the matvec per row, more rows the packed GEMM. Up to {@link #ROW_EXACT_ROWS} rows, a row's
+ * result does not depend on the other rows of the call.
  */
 final class Linear {
 
-    /** Up to this many activation rows, each row streams the weights once through the matvec kernel. */
-    static final int MATVEC_ROWS = 2;
+    /**
+     * Up to this many activation rows, formats without a few-rows kernel stream the weights once per
+     * row through the matvec: then every row of a call up to this size gets exactly the bits it gets
+     * alone, as the few-rows kernel guarantees for 8- and 4-bit weights up to {@link #FEW_ROWS}. A
+     * batched decode step of up to this many sequences relies on it.
+     */
+    static final int ROW_EXACT_ROWS = 16;
     /**
      * Up to this many rows, 8- and 4-bit weights go through {@link LaneRows#matmulFew} (each weight
      * read and widened once per call) instead of the packed GEMM, whose per-call cost of dequantizing
@@ -97,7 +104,7 @@ final class Linear {
             long ob = out.byteOffset();
             if (rowParallel(m, w)) {
                 rowPass(be, xd, (int) m, k, new RowMatrix[] {w}, new CpuTensor[] {out});
-            } else if (m <= MATVEC_ROWS) {
+            } else if (m <= ROW_EXACT_ROWS) {
                 float[] xv = Scratch.VECTOR_X.get(k);
                 int grain = Math.max(1, (1 << 15) / Math.max(1, k));
                 for (long r = 0; r < m; r++) {

@@ -10,7 +10,7 @@ import ai.ominix.nn.RmsNorm;
  * A lightning (linear attention) mixer, §3: q/k RMSNorm per head → RoPE (rotate-half) → the
  * decaying recurrence → RMSNorm over all heads → {@code ⊙ sigmoid(z_proj n)} → {@code o_proj}.
  */
-final class LightningAttention {
+final class LightningAttention implements Mixer {
 
     private final Linear qProj;
     private final Linear kProj;
@@ -43,22 +43,31 @@ final class LightningAttention {
         this.recurrence = recurrence;
     }
 
-    /** {@code n [T, D]} (normed layer input at positions {@code start..}) → {@code [T, D]}. */
-    Tensor forward(Tensor n, LightningState state, int start) {
-        Backend b = n.backend();
-        int length = n.dim(0);
-        Tensor[] proj = Linear.applyAll(n, qProj, kProj, vProj, zProj);
-        Tensor q = heads(qNorm.apply(b.reshape(proj[0], length, heads, headDim)), start);
-        Tensor k = heads(kNorm.apply(b.reshape(proj[1], length, kvHeads, headDim)), start);
-        Tensor v = b.transpose(b.reshape(proj[2], length, kvHeads, headDim), 1, 0, 2);
+    @Override
+    public Tensor[] project(Tensor n) {
+        return Linear.applyAll(n, qProj, kProj, vProj, zProj);
+    }
+
+    @Override
+    public Tensor mix(Tensor[] rows, LayerCache cache, int start, boolean sparseMode) {
+        LightningState state = (LightningState) cache;
+        Backend b = rows[0].backend();
+        int length = rows[0].dim(0);
+        Tensor q = heads(qNorm.apply(b.reshape(rows[0], length, heads, headDim)), start);
+        Tensor k = heads(kNorm.apply(b.reshape(rows[1], length, kvHeads, headDim)), start);
+        Tensor v = b.transpose(b.reshape(rows[2], length, kvHeads, headDim), 1, 0, 2);
         if (kvHeads < heads) {
             k = b.repeat(k, heads / kvHeads, 0);
             v = b.repeat(v, heads / kvHeads, 0);
         }
         Tensor o = length == 1 ? recurrence.recurrent(q, k, v, state) : recurrence.chunked(q, k, v, state);
-        o = b.reshape(b.transpose(o, 1, 0, 2), length, heads * headDim);             // head-major concat
-        o = b.multiply(oNorm.apply(o), b.sigmoid(proj[3]));
-        return oProj.apply(o);
+        return b.reshape(b.transpose(o, 1, 0, 2), length, heads * headDim);             // head-major concat
+    }
+
+    @Override
+    public Tensor output(Tensor mixed, Tensor[] proj) {
+        Backend b = mixed.backend();
+        return oProj.apply(b.multiply(oNorm.apply(mixed), b.sigmoid(proj[3])));
     }
 
     /** {@code [T, heads, d]} → {@code [heads, T, d]} with RoPE at positions {@code start..}. */

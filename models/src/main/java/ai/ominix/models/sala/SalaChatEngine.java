@@ -34,16 +34,37 @@ import java.util.function.Supplier;
  */
 public final class SalaChatEngine implements ChatEngine {
 
-    /** @param contextLength upper bound on prompt + completion tokens (also capped by max_position_embeddings) */
     /**
+     * @param contextLength    upper bound on prompt + completion tokens (also capped by max_position_embeddings)
      * @param promptCacheBytes budget of the {@link PromptCache} (0: none)
+     * @param parallel         requests decoded together in one batched step (1: one request at a time, no batching thread)
+     * @param prefillChunk     prompt tokens run between two batched decode steps (a multiple of {@link PromptCache#SEGMENT})
      */
-    public record Options(int contextLength, long promptCacheBytes) {
+    public record Options(int contextLength, long promptCacheBytes, int parallel, int prefillChunk) {
         public static final long DEFAULT_PROMPT_CACHE_BYTES = 1L << 30;
+        /** Sequences one batched step may carry: the CPU kernels keep a row's bits whatever the batch up to this size. */
+        public static final int MAX_PARALLEL = 16;
+        public static final int DEFAULT_PREFILL_CHUNK = 256;
         public static final Options DEFAULT = new Options(32768, DEFAULT_PROMPT_CACHE_BYTES);
 
         public Options {
             if (promptCacheBytes < 0) throw new IllegalArgumentException("the prompt cache size must be at least 0");
+            if (parallel < 1 || parallel > MAX_PARALLEL) {
+                throw new IllegalArgumentException("parallel must be between 1 and " + MAX_PARALLEL + ", got " + parallel);
+            }
+            if (prefillChunk < PromptCache.SEGMENT || prefillChunk % PromptCache.SEGMENT != 0) {
+                throw new IllegalArgumentException("the prefill chunk must be a positive multiple of " + PromptCache.SEGMENT
+                        + " tokens (prompts run in segments of that size), got " + prefillChunk);
+            }
+        }
+
+        /** One request at a time. */
+        public Options(int contextLength, long promptCacheBytes) {
+            this(contextLength, promptCacheBytes, 1, DEFAULT_PREFILL_CHUNK);
+        }
+
+        public Options withParallel(int parallel, int prefillChunk) {
+            return new Options(contextLength, promptCacheBytes, parallel, prefillChunk);
         }
     }
 
@@ -77,11 +98,13 @@ public final class SalaChatEngine implements ChatEngine {
     private final FormatConstraints constraints;
     private final PromptCache cache;
     private final java.util.function.Function<SalaState, Sequence> resume;
+    /** The model's own thread when requests are batched (null: the caller's thread runs the model). */
+    private final DecodeBatcher batcher;
 
     /** @param release frees the model when the engine is closed */
     SalaChatEngine(String modelId, Supplier<Sequence> sequences, Runnable release, Tokenizer tokenizer,
                    Set<Integer> eos, int contextLength) {
-        this(modelId, sequences, release, tokenizer, eos, contextLength, null, null);
+        this(modelId, sequences, release, tokenizer, eos, contextLength, null, null, null);
     }
 
     /**
@@ -89,7 +112,9 @@ public final class SalaChatEngine implements ChatEngine {
      * @param resume a sequence continuing from a cached state (it takes ownership)
      */
     SalaChatEngine(String modelId, Supplier<Sequence> sequences, Runnable release, Tokenizer tokenizer,
-                   Set<Integer> eos, int contextLength, PromptCache cache, java.util.function.Function<SalaState, Sequence> resume) {
+                   Set<Integer> eos, int contextLength, PromptCache cache, java.util.function.Function<SalaState, Sequence> resume,
+                   DecodeBatcher batcher) {
+        this.batcher = batcher;
         this.cache = cache;
         this.resume = resume;
         this.modelId = modelId;
@@ -140,6 +165,57 @@ public final class SalaChatEngine implements ChatEngine {
                 state.close();
             }
         };
+    }
+
+    /**
+     * A sequence whose model work runs on the batcher's thread: its decode steps batched with the
+     * other requests', its prompt segments between the steps.
+     */
+    private static Sequence batched(DecodeBatcher batcher, SalaState state) {
+        return new Sequence() {
+            private boolean decoding;
+
+            @Override
+            public float[] prefill(int[] prompt) {
+                return batcher.prefill(state, prompt);
+            }
+
+            @Override
+            public float[] next(int token) {
+                if (!decoding) {
+                    batcher.join();
+                    decoding = true;
+                }
+                return batcher.step(state, token);
+            }
+
+            @Override
+            public Sequence fork() {
+                return batched(batcher, batcher.call(state::copy));
+            }
+
+            @Override
+            public SalaState snapshot() {
+                return batcher.call(state::copy);
+            }
+
+            @Override
+            public void close() {
+                if (decoding) {
+                    decoding = false;
+                    batcher.leave();
+                }
+                batcher.call(() -> {
+                    state.close();
+                    return null;
+                });
+            }
+        };
+    }
+
+    /** Runs model work (states, the prompt cache) where the model runs: on the batcher's thread when there is one. */
+    private <T> T onModel(Supplier<T> work) {
+        return batcher == null ? work.get() : batcher.call(work);
     }
 
     /** Context length the server plans memory for: a long conversation, not the 32K bound. */
@@ -198,12 +274,19 @@ public final class SalaChatEngine implements ChatEngine {
             Path name = modelDir.toAbsolutePath().normalize().getFileName();
             PromptCache cache = options.promptCacheBytes() == 0 ? null
                     : new PromptCache(options.promptCacheBytes(), length -> snapshotBytes(model.config(), length));
-            Runnable release = cache == null ? model::close : () -> {
-                cache.close();
+            String id = name == null ? "minicpm-sala" : name.toString();
+            DecodeBatcher batcher = options.parallel() == 1 ? null
+                    : new DecodeBatcher(model, id, options.parallel(), options.prefillChunk());
+            Runnable release = () -> {
+                if (batcher != null) batcher.close();
+                if (cache != null) cache.close();
                 model.close();
             };
-            return new SalaChatEngine(name == null ? "minicpm-sala" : name.toString(), on(model), release, tokenizer, eos,
-                    context, cache, state -> on(model, state));
+            if (batcher == null) {
+                return new SalaChatEngine(id, on(model), release, tokenizer, eos, context, cache, state -> on(model, state), null);
+            }
+            return new SalaChatEngine(id, () -> batched(batcher, batcher.call(model::newState)), release, tokenizer, eos, context,
+                    cache, state -> batched(batcher, state), batcher);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -288,6 +371,11 @@ public final class SalaChatEngine implements ChatEngine {
         return results;
     }
 
+    /** The batching thread, or null when requests run one at a time (for tests and metrics). */
+    DecodeBatcher batcher() {
+        return batcher;
+    }
+
     /** The prompt cache, or null when off (for tests and metrics). */
     PromptCache promptCache() {
         return cache;
@@ -302,7 +390,7 @@ public final class SalaChatEngine implements ChatEngine {
      * keeps. Cached or cold, the calls from a boundary on are the same, and so is the answer.
      */
     private Prefilled prefill(int[] prompt, Cancellation cancel) {
-        PromptCache.Hit hit = cache == null ? null : cache.longest(prompt);
+        PromptCache.Hit hit = cache == null ? null : onModel(() -> cache.longest(prompt));
         Sequence s = hit == null ? sequences.get() : resume.apply(hit.state());
         int at = hit == null ? 0 : hit.length();
         try {
@@ -313,7 +401,11 @@ public final class SalaChatEngine implements ChatEngine {
                 at = end;
                 if (cache != null && at % PromptCache.SEGMENT == 0 && PromptCache.keeps(at, prompt.length) && cache.wants(prompt, at)) {
                     SalaState snap = s.snapshot();
-                    if (snap != null) cache.put(prompt, at, snap);
+                    int boundary = at;
+                    if (snap != null) onModel(() -> {
+                        cache.put(prompt, boundary, snap);
+                        return null;
+                    });
                 }
                 if (at < prompt.length) cancel.check();
             }

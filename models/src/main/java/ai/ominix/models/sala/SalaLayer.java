@@ -5,6 +5,8 @@ import ai.ominix.kernel.Tensor;
 import ai.ominix.kernel.Weights;
 import ai.ominix.nn.RmsNorm;
 import ai.ominix.nn.SwiGlu;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One decoder layer (§2): {@code x += mixer(norm(x))·α; x += mlp(norm(x))·α} with
@@ -14,8 +16,7 @@ final class SalaLayer {
 
     private final RmsNorm inputNorm;
     private final RmsNorm postNorm;
-    private final SparseAttention sparse;         // exactly one of sparse / lightning is set
-    private final LightningAttention lightning;
+    private final Mixer mixer;
     private final SwiGlu mlp;
     private final float residual;
 
@@ -24,21 +25,29 @@ final class SalaLayer {
         this.inputNorm = RmsNorm.load(w, prefix + "input_layernorm", c.rmsNormEps());
         this.postNorm = RmsNorm.load(w, prefix + "post_attention_layernorm", c.rmsNormEps());
         boolean isSparse = c.mixers().get(index) == SalaConfig.Mixer.SPARSE;
-        this.sparse = isSparse ? new SparseAttention(w, prefix + "self_attn.", c) : null;
-        this.lightning = isSparse ? null : new LightningAttention(w, prefix + "self_attn.", c, recurrence);
+        this.mixer = isSparse ? new SparseAttention(w, prefix + "self_attn.", c)
+                : new LightningAttention(w, prefix + "self_attn.", c, recurrence);
         this.mlp = SwiGlu.load(w, prefix + "mlp", c.hiddenSize(), c.intermediateSize());
         this.residual = c.residualScale();
     }
 
-    /** {@code x [T, D]} at positions {@code start..}. */
-    Tensor forward(Tensor x, LayerCache cache, int start, boolean sparseMode) {
+    /**
+     * {@code x [R, D]}, the rows of {@code rows}' sequences; layer {@code index}'s cache of each.
+     * Everything but the attention is row-wise and runs once over all rows.
+     */
+    Tensor forward(Tensor x, Rows rows, int index) {
         Backend b = x.backend();
         Tensor n = inputNorm.apply(x);
-        Tensor mixed = switch (cache) {
-            case SparseCache kv -> sparse.forward(n, kv, start, sparseMode);
-            case LightningState s -> lightning.forward(n, s, start);
-        };
-        x = b.add(x, b.scale(mixed, residual));
+        Tensor[] proj = mixer.project(n);
+        List<Tensor> mixed = new ArrayList<>(rows.sequences());
+        for (int i = 0, at = 0; i < rows.sequences(); at += rows.lengths()[i], i++) {
+            int from = at, to = at + rows.lengths()[i];
+            Tensor[] own = rows.sequences() == 1 ? proj
+                    : java.util.Arrays.stream(proj).map(p -> b.slice(p, 0, from, to)).toArray(Tensor[]::new);
+            mixed.add(mixer.mix(own, rows.states()[i].layer(index), rows.starts()[i], rows.sparseMode(i)));
+        }
+        Tensor m = mixed.size() == 1 ? mixed.getFirst() : b.concatenate(mixed, 0);
+        x = b.add(x, b.scale(mixer.output(m, proj), residual));
         return b.add(x, b.scale(mlp.apply(postNorm.apply(x)), residual));
     }
 }

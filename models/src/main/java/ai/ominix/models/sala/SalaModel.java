@@ -144,9 +144,25 @@ public final class SalaModel implements AutoCloseable {
      */
     public Tensor forward(int[] tokens, SalaState state) {
         if (tokens.length == 0) throw new IllegalArgumentException("no tokens");
+        return backend.reshape(forward(tokens, Rows.of(new SalaState[] {state}, new int[] {tokens.length}, config.sparse().denseLen())), -1);
+    }
+
+    /**
+     * One decode step of several sequences in one call: token {@code tokens[i]} of
+     * {@code states[i]} at its own position. Returns {@code [B, vocab]} f32 logits, row {@code i}
+     * equal to what {@link #forward} gives that sequence alone (row-wise kernels; the weights are
+     * read once for all rows).
+     */
+    public Tensor decode(int[] tokens, SalaState[] states) {
+        if (tokens.length != states.length || tokens.length == 0) throw new IllegalArgumentException("one token per state");
+        int[] ones = new int[tokens.length];
+        java.util.Arrays.fill(ones, 1);
+        return forward(tokens, Rows.of(states, ones, config.sparse().denseLen()));
+    }
+
+    /** The rows of every sequence in one call: the logits of each one's last row, {@code [sequences, vocab]}. */
+    private Tensor forward(int[] tokens, Rows rows) {
         Backend b = backend;
-        int start = state.length();
-        boolean sparseMode = start + tokens.length >= config.sparse().denseLen();
         Tensor logits;
         try (Scope step = Scope.open()) {
             Tensor x = b.scale(embedding.lookup(b.fromArray(tokens, tokens.length)), config.scaleEmb());
@@ -154,18 +170,24 @@ public final class SalaModel implements AutoCloseable {
                 // a layer's intermediates die with it ([T, 16384] f32 each for the MLP), so the next
                 // layer reuses their pooled memory instead of the prompt holding all 32 layers' worth
                 try (Scope layer = Scope.open()) {
-                    x = layer.keep(layers[i].forward(x, state.layer(i), start, sparseMode));
+                    x = layer.keep(layers[i].forward(x, rows, i));
                 }
             }
-            Tensor last = b.slice(x, 0, tokens.length - 1, tokens.length);
+            List<Tensor> lasts = new java.util.ArrayList<>(rows.sequences());
+            for (int i = 0, end = 0; i < rows.sequences(); i++) {
+                end += rows.lengths()[i];
+                lasts.add(b.slice(x, 0, end - 1, end));
+            }
+            Tensor last = lasts.size() == 1 ? lasts.getFirst() : rows.total() == rows.sequences() ? x : b.concatenate(lasts, 0);
             Tensor h = b.scale(finalNorm.apply(last), 1f / config.logitDivisor());
-            logits = b.reshape(lmHead == null ? embedding.asLinear(h) : lmHead.apply(h), -1);
-            List<Tensor> pending = state.pending();
+            logits = lmHead == null ? embedding.asLinear(h) : lmHead.apply(h);
+            List<Tensor> pending = new java.util.ArrayList<>();
+            for (SalaState s : rows.states()) pending.addAll(s.pending());
             pending.add(logits);
             b.eval(pending.toArray(Tensor[]::new));
             step.keep(logits);
         }
-        state.advance(tokens.length);
+        for (int i = 0; i < rows.sequences(); i++) rows.states()[i].advance(rows.lengths()[i]);
         return logits;
     }
 

@@ -16,7 +16,7 @@ import java.util.List;
  * {@code dense_len}; otherwise every query of the call attends only the blocks InfLLM-v2 selects
  * for its kv group ({@link BlockSelector}).
  */
-final class SparseAttention {
+final class SparseAttention implements Mixer {
 
     /** Upper bound on the floats of one additive block mask (queries × keys × groups)... */
     private static final long MASK_FLOATS = 1L << 22;
@@ -50,16 +50,26 @@ final class SparseAttention {
         this.oProj = Linear.load(w, prefix + "o_proj", heads * dim, false);
     }
 
-    /** {@code n [T, D]} at positions {@code start..}; {@code sparseMode} when the call ends at N ≥ dense_len. */
-    Tensor forward(Tensor n, SparseCache cache, int start, boolean sparseMode) {
-        Backend b = n.backend();
-        Tensor[] proj = Linear.applyAll(n, qProj, kProj, vProj, oGate);
-        Tensor q = Attention.splitHeads(proj[0], 1, heads, dim);
-        cache.kv.append(Attention.splitHeads(proj[1], 1, groups, dim), Attention.splitHeads(proj[2], 1, groups, dim));
+    @Override
+    public Tensor[] project(Tensor n) {
+        return Linear.applyAll(n, qProj, kProj, vProj, oGate);
+    }
+
+    @Override
+    public Tensor mix(Tensor[] rows, LayerCache layerCache, int start, boolean sparseMode) {
+        SparseCache cache = (SparseCache) layerCache;
+        Tensor q = Attention.splitHeads(rows[0], 1, heads, dim);
+        cache.kv.append(Attention.splitHeads(rows[1], 1, groups, dim), Attention.splitHeads(rows[2], 1, groups, dim));
         Tensor a = sparseMode
                 ? selectedBlocks(q, cache.kv.keys(), cache.kv.values(), cache, start)
                 : Attention.causal(q, cache.kv, scale);
-        return oProj.apply(b.multiply(Attention.mergeHeads(a), b.sigmoid(proj[3])));
+        return Attention.mergeHeads(a);
+    }
+
+    @Override
+    public Tensor output(Tensor mixed, Tensor[] proj) {
+        Backend b = mixed.backend();
+        return oProj.apply(b.multiply(mixed, b.sigmoid(proj[3])));
     }
 
     /** Block-sparse attention (§4.3 rule 7) for queries at {@code start..}, keys {@code [1, G, N, d]}. */

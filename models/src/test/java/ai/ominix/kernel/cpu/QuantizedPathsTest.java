@@ -46,6 +46,35 @@ class QuantizedPathsTest {
         }
     }
 
+    /**
+     * Continuous batching decodes several sequences in one call: each sequence's row must get the
+     * bits it gets alone (one row, the matvec), wherever it sits in the batch, or a request's answer
+     * would depend on who else was being served. BF16 scales (the published checkpoints) and F32.
+     */
+    @Test
+    void aRowInAFewRowsCallGetsTheBitsItGetsAlone() {
+        Random r = new Random(44);
+        try (CpuBackend be = new CpuBackend(2); Scope s = Scope.open()) {
+            for (DType scales : new DType[] {DType.BF16, DType.F32}) {
+                for (int[] f : new int[][] {{8, 64, 37, 5 * 64 + 16}, {8, 32, 6, 9 * 32}, {4, 64, 67, 5 * 64 + 32}, {4, 128, 3, 3 * 128}}) {
+                    int bits = f[0], group = f[1], out = f[2], in = f[3] - f[3] % group;
+                    MlxQuantizer.Quantized q = MlxQuantizer.quantize(KernelContract.gauss(r, out * in), out, in, group, bits, scales);
+                    QuantizedWeight w = weight(be, q);
+                    for (int m : new int[] {2, 3, 5, 8, 13, Linear.FEW_ROWS}) {
+                        float[] x = KernelContract.gauss(r, m * in);
+                        float[] batch = be.toFloatArray(be.quantizedMatmul(be.fromArray(x, m, in), w));
+                        for (int row = 0; row < m; row++) {
+                            float[] alone = be.toFloatArray(be.quantizedMatmul(
+                                    be.fromArray(java.util.Arrays.copyOfRange(x, row * in, (row + 1) * in), 1, in), w));
+                            assertArrayEquals(alone, java.util.Arrays.copyOfRange(batch, row * out, (row + 1) * out),
+                                    bits + "-bit group " + group + " " + scales + ", row " + row + " of " + m);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void theGemmAcrossSeveralRowBlocksAndPartialPanels() {
         Random r = new Random(43);

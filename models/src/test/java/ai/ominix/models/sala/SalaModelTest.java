@@ -49,6 +49,57 @@ class SalaModelTest {
         }
     }
 
+    /**
+     * Continuous batching: one decode call over several sequences (each at its own position, one of
+     * them past dense_len, so sparse and dense layers mix in a step) gives every sequence the logits
+     * it gets decoding alone, bit for bit, in every weight format; order in the batch does not matter.
+     */
+    @Test
+    void aBatchedDecodeStepGivesEachSequenceTheLogitsItGetsAlone(@TempDir Path dir) {
+        for (TinySala.Format format : new TinySala.Format[] {TinySala.Format.Q8, TinySala.Format.Q4, TinySala.Format.BF16}) {
+            Path d = dir.resolve(format.name());
+            TinySala.Written w = TinySala.write(d, format, false);
+            int[] lengths = {40, 1, 600, 77, 130};
+            try (SalaModel model = SalaModel.load(d, backend)) {
+                SalaState[] alone = new SalaState[lengths.length], batched = new SalaState[lengths.length];
+                try {
+                    for (int i = 0; i < lengths.length; i++) {
+                        int[] prompt = SalaGoldenCases.random(w, lengths[i], 30 + i);
+                        alone[i] = model.newState();
+                        batched[i] = model.newState();
+                        model.forwardLogits(prompt, alone[i]);
+                        model.forwardLogits(prompt, batched[i]);
+                    }
+                    java.util.Random r = new java.util.Random(7);
+                    for (int step = 0; step < 4; step++) {
+                        int n = step == 3 ? 2 : lengths.length;          // a smaller batch: sequences leave
+                        int[] tokens = new int[n];
+                        SalaState[] states = new SalaState[n];
+                        for (int i = 0; i < n; i++) {
+                            int at = (i + step) % n;                      // a different order each step
+                            tokens[i] = r.nextInt(w.vocabSize());
+                            states[i] = batched[at];
+                        }
+                        float[] rows;
+                        try (ai.ominix.kernel.Scope s = ai.ominix.kernel.Scope.open()) {
+                            rows = backend.toFloatArray(model.decode(tokens, states));
+                        }
+                        int vocab = rows.length / n;
+                        for (int i = 0; i < n; i++) {
+                            int at = (i + step) % n;
+                            float[] want = model.forwardLogits(new int[] {tokens[i]}, alone[at]);
+                            assertArrayEquals(want, Arrays.copyOfRange(rows, i * vocab, (i + 1) * vocab),
+                                    format + ", step " + step + ", sequence " + at + " at position " + states[i].length());
+                        }
+                    }
+                } finally {
+                    for (SalaState s : alone) if (s != null) s.close();
+                    for (SalaState s : batched) if (s != null) s.close();
+                }
+            }
+        }
+    }
+
     /** §4.3: in the dense regime, and once N ≥ dense_len, splitting the prompt into calls changes nothing. */
     @Test
     void prefillAtOnceEqualsPrefillThenDecode(@TempDir Path dir) {
