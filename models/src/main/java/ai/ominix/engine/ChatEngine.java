@@ -7,6 +7,15 @@ import java.util.Map;
 /** Chat completion on one loaded model. Not thread-safe: the server runs one request at a time per engine. */
 public interface ChatEngine extends AutoCloseable {
 
+    /**
+     * Requests this engine answers at the same time (from as many threads); more wait in the
+     * server's queue. 1: calls must come one at a time.
+     */
+    default int parallel() {
+        return 1;
+    }
+
+
     String modelId();
 
     /** Maximum prompt + completion tokens. */

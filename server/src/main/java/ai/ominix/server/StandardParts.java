@@ -21,6 +21,11 @@ public final class StandardParts {
         return new OminixServer.Parts(EngineLoaders.standard(promptCacheMb << 20), backends(), audio());
     }
 
+    /** The real parts with {@code serve}'s chat options: prompt cache, requests decoded together, prefill chunk. */
+    public static OminixServer.Parts create(long promptCacheMb, int parallel, int prefillChunk) {
+        return new OminixServer.Parts(EngineLoaders.standard(promptCacheMb << 20, parallel, prefillChunk), backends(), audio());
+    }
+
     /** The audio module's loader; its format errors are the client's 400 {@code invalid_audio_format}. */
     public static AudioDecoder audio() {
         return file -> {

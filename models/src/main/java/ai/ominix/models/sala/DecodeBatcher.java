@@ -111,6 +111,10 @@ final class DecodeBatcher implements AutoCloseable {
         return await(done);
     }
 
+    int maxBatch() {
+        return maxBatch;
+    }
+
     /** Steps run and the sequences they carried, for metrics and tests: {@code {steps, rows}}. */
     long[] counts() {
         lock.lock();

@@ -45,6 +45,8 @@ public final class SalaChatEngine implements ChatEngine {
         /** Sequences one batched step may carry: the CPU kernels keep a row's bits whatever the batch up to this size. */
         public static final int MAX_PARALLEL = 16;
         public static final int DEFAULT_PREFILL_CHUNK = 256;
+        /** The server's default ({@code ominix serve --parallel}). */
+        public static final int DEFAULT_PARALLEL = 4;
         public static final Options DEFAULT = new Options(32768, DEFAULT_PROMPT_CACHE_BYTES);
 
         public Options {
@@ -248,7 +250,18 @@ public final class SalaChatEngine implements ChatEngine {
 
     /** {@link #workingSetBytes(SalaConfig, int)} of a checkpoint at {@link #PLANNED_CONTEXT}. */
     public static long workingSetBytes(Path modelDir) {
-        return workingSetBytes(SalaConfig.load(modelDir), PLANNED_CONTEXT);
+        return workingSetBytes(modelDir, 1);
+    }
+
+    /**
+     * The working set of {@code parallel} requests answered together: one request's, plus for each
+     * other its state and logits (prompts run one segment at a time on the batching thread, so
+     * their activations are not multiplied), at {@link #PLANNED_CONTEXT}.
+     */
+    public static long workingSetBytes(Path modelDir, int parallel) {
+        SalaConfig c = SalaConfig.load(modelDir);
+        return workingSetBytes(c, PLANNED_CONTEXT)
+                + (parallel - 1L) * (snapshotBytes(c, PLANNED_CONTEXT) + 2L * c.vocabSize() * Float.BYTES);
     }
 
     /** {@link #load(Path, Backend, Options)} with the default context bound. */
@@ -369,6 +382,12 @@ public final class SalaChatEngine implements ChatEngine {
             }
         }
         return results;
+    }
+
+    /** {@link Options#parallel()}: requests decode together in one batched step. */
+    @Override
+    public int parallel() {
+        return batcher == null ? 1 : batcher.maxBatch();
     }
 
     /** The batching thread, or null when requests run one at a time (for tests and metrics). */

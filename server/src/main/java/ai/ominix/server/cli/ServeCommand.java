@@ -3,6 +3,7 @@ package ai.ominix.server.cli;
 import ai.ominix.server.OminixEnv;
 import ai.ominix.server.OminixServer;
 import ai.ominix.server.ServerOptions;
+import ai.ominix.models.sala.SalaChatEngine;
 import ai.ominix.server.StandardParts;
 import ai.ominix.server.engine.Bytes;
 import ai.ominix.server.engine.KeepAlive;
@@ -56,6 +57,17 @@ public final class ServeCommand implements Callable<Integer> {
                     + "conversation (or a shared system prompt) prefills only its new tokens; 0 turns it off (default: ${DEFAULT-VALUE}).")
     long promptCacheMb;
 
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "" + SalaChatEngine.Options.DEFAULT_PARALLEL,
+            description = "Chat requests answered at once: their decode steps run as one batched forward call (the weights "
+                    + "read once per step for all), each answer identical to the one it gets alone; more requests wait "
+                    + "in the queue. 1 to 16 (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = "--prefill-chunk", paramLabel = "TOKENS", defaultValue = "" + SalaChatEngine.Options.DEFAULT_PREFILL_CHUNK,
+            description = "Prompt tokens a newcomer prefills between two decode steps of the requests already answering, so "
+                    + "their streams never stall for a whole long prompt; a multiple of 64 (default: ${DEFAULT-VALUE}).")
+    int prefillChunk;
+
     @Option(names = "--backend", defaultValue = "auto", description = "Compute backend: auto, cpu or mlx (default: ${DEFAULT-VALUE}).")
     String backend;
 
@@ -99,6 +111,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (promptCacheMb < 0) throw new CliException("--prompt-cache-mb must be 0 (off) or more");
+        if (parallel < 1 || parallel > SalaChatEngine.Options.MAX_PARALLEL) {
+            throw new CliException("--parallel must be between 1 and " + SalaChatEngine.Options.MAX_PARALLEL);
+        }
+        if (prefillChunk < 64 || prefillChunk % 64 != 0) throw new CliException("--prefill-chunk must be a positive multiple of 64");
         OminixEnv env = OminixEnv.system();
         ServerOptions base = ServerOptions.defaults(env);
         ChatParams.Defaults d = ChatParams.Defaults.standard();
@@ -111,7 +127,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (!opt.loopbackOnly() && opt.apiKey() == null) {
             System.err.println("ominix: warning: listening on " + host + " without --api-key; anyone who can reach it can use it");
         }
-        OminixServer server = OminixServer.start(opt, env, StandardParts.create(promptCacheMb), new ProgressBar(System.err)::show);
+        OminixServer server = OminixServer.start(opt, env, StandardParts.create(promptCacheMb, parallel, prefillChunk), new ProgressBar(System.err)::show);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("ominix: stopping (finishing requests in flight)");

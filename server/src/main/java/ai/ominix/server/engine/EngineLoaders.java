@@ -51,11 +51,20 @@ public final class EngineLoaders {
 
     /** @param promptCacheBytes each chat model's prompt cache budget ({@code --prompt-cache-mb}), planned as part of its memory */
     public static EngineLoaders standard(long promptCacheBytes) {
-        SalaChatEngine.Options chat = new SalaChatEngine.Options(SalaChatEngine.Options.DEFAULT.contextLength(), promptCacheBytes);
+        return standard(promptCacheBytes, 1, SalaChatEngine.Options.DEFAULT_PREFILL_CHUNK);
+    }
+
+    /**
+     * @param parallel     chat requests decoded together ({@code --parallel}); their states are planned as memory too
+     * @param prefillChunk prompt tokens run between two batched decode steps ({@code --prefill-chunk})
+     */
+    public static EngineLoaders standard(long promptCacheBytes, int parallel, int prefillChunk) {
+        SalaChatEngine.Options chat = new SalaChatEngine.Options(SalaChatEngine.Options.DEFAULT.contextLength(), promptCacheBytes)
+                .withParallel(parallel, prefillChunk);
         return builder()
                 .asr(Qwen3AsrEngine.MODEL_TYPE, Qwen3AsrEngine::load, Qwen3AsrEngine::workingSetBytes)
                 .chat(SalaConfig.MODEL_TYPE, (dir, b) -> SalaChatEngine.load(dir, b, chat),
-                        dir -> SalaChatEngine.workingSetBytes(dir) + promptCacheBytes)
+                        dir -> SalaChatEngine.workingSetBytes(dir, parallel) + promptCacheBytes)
                 .build();
     }
 

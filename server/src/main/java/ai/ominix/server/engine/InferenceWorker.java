@@ -14,10 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The one platform thread that runs a loaded model, with a bounded queue in front of it. Engines
- * are not thread-safe and their compute (long native or SIMD loops) must not pin the carrier
- * threads of the HTTP virtual threads, so every call into an engine goes through here. A full
- * queue answers 429 at once instead of letting requests pile up.
+ * The platform threads that call a loaded model, with a bounded queue in front of them: one
+ * thread, or as many as the engine answers at once ({@code ChatEngine.parallel()}, continuous
+ * batching). Engine compute (long native or SIMD loops) must not pin the carrier threads of the
+ * HTTP virtual threads, so every call into an engine goes through here. A full queue answers 429
+ * at once instead of letting requests pile up.
  */
 public final class InferenceWorker implements AutoCloseable {
     private static final int RETRY_AFTER_SECONDS = 2;
@@ -34,8 +35,13 @@ public final class InferenceWorker implements AutoCloseable {
     private final AtomicInteger outstanding = new AtomicInteger();
 
     public InferenceWorker(String name, int queueCapacity) {
+        this(name, queueCapacity, 1);
+    }
+
+    /** @param slots jobs that run at once (the engine must take calls from that many threads) */
+    public InferenceWorker(String name, int queueCapacity, int slots) {
         this.name = name;
-        this.pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        this.pool = new ThreadPoolExecutor(slots, slots, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(Math.max(1, queueCapacity)),
                 Thread.ofPlatform().name("infer-" + name).daemon(true).factory(),
                 new ThreadPoolExecutor.AbortPolicy());

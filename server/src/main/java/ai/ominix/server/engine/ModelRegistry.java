@@ -497,7 +497,8 @@ public final class ModelRegistry implements AutoCloseable {
         long t0 = System.nanoTime();
         try {
             AutoCloseable engine = t.kind() == ModelKind.ASR ? loaders.loadAsr(t.dir(), b) : loaders.loadChat(t.dir(), b);
-            InferenceWorker worker = new InferenceWorker(t.kind().name().toLowerCase() + "-" + t.id(), limits.queueCapacity());
+            int slots = engine instanceof ChatEngine c ? c.parallel() : 1;
+            InferenceWorker worker = new InferenceWorker(t.kind().name().toLowerCase() + "-" + t.id(), limits.queueCapacity(), slots);
             boolean keep;
             synchronized (this) {
                 keep = !closed;

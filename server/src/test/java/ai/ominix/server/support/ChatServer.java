@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The chat tests' server: the real tiny MiniCPM-SALA as {@value #CHAT} (the default chat model),
+ * The chat tests' server: the real tiny MiniCPM-SALA as {@value #CHAT} (the default chat model,
+ * requests batched as {@code ominix serve} does by default),
  * optionally a {@link ScriptedAgent} as {@value #SCRIPTED}, optionally an API key, on a free
  * port; and the same checkpoint in-process without a prompt cache, the reference the server's
  * answers are compared with.
@@ -50,10 +51,13 @@ public final class ChatServer implements AutoCloseable {
                 Files.createDirectories(root.resolve("user")));
         ServerOptions opt = ServerOptions.defaults(env).withPort(0).withModels(null, CHAT).withSecurity(apiKey, List.of());
         TinySala.write(opt.modelsDir().resolve(CHAT), TinySala.Format.Q8, false);
-        EngineLoaders loaders = EngineLoaders.standard(promptCacheBytes);
+        // as `ominix serve` runs it: requests batched (--parallel's default)
+        EngineLoaders loaders = EngineLoaders.standard(promptCacheBytes, SalaChatEngine.Options.DEFAULT_PARALLEL,
+                SalaChatEngine.Options.DEFAULT_PREFILL_CHUNK);
         if (agent != null) {
             TestServer.writeModel(opt.modelsDir().resolve(SCRIPTED), SalaConfig.MODEL_TYPE, false);
-            SalaChatEngine.Options options = new SalaChatEngine.Options(SalaChatEngine.Options.DEFAULT.contextLength(), promptCacheBytes);
+            SalaChatEngine.Options options = new SalaChatEngine.Options(SalaChatEngine.Options.DEFAULT.contextLength(), promptCacheBytes)
+                    .withParallel(SalaChatEngine.Options.DEFAULT_PARALLEL, SalaChatEngine.Options.DEFAULT_PREFILL_CHUNK);
             loaders = EngineLoaders.builder()
                     .chat(SalaConfig.MODEL_TYPE, (dir, b) -> dir.endsWith(SCRIPTED) ? agent : SalaChatEngine.load(dir, b, options))
                     .build();
