@@ -29,7 +29,8 @@ public final class PromptCacheBench {
     private static final String[] WORDS = ("the model reads a long prompt and answers with care while the user waits for "
             + "tokens to stream back over the socket one by one and the cache keeps what it can").split(" ");
 
-    private static String words(int n, long seed) {
+    /** {@code n} words of a small fixed vocabulary (prompts of a known length in tokens, roughly one per word). */
+    static String words(int n, long seed) {
         Random r = new Random(seed);
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < n; i++) s.append(i == 0 ? "" : " ").append(WORDS[r.nextInt(WORDS.length)]);
