@@ -9,6 +9,7 @@ import ai.ominix.kernel.Backend;
 import ai.ominix.kernel.Backends;
 import ai.ominix.models.sala.SalaChatEngine;
 import ai.ominix.models.sala.SalaConfig;
+import ai.ominix.tokenizer.Tokenizer;
 import ai.ominix.tokenizer.Tokenizers;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,10 +77,8 @@ public final class BatchingBench {
             }
         }
         if (model == null) throw new IllegalArgumentException("--model DIR is required");
-        Map<Integer, Double> noEos = new HashMap<>();
-        for (int id : SalaConfig.load(model).eosTokenIds()) noEos.put(id, -1e4);
-        int imEnd = Tokenizers.load(model).tokenId("<|im_end|>");
-        if (imEnd >= 0) noEos.put(imEnd, -1e4);
+        Map<Integer, Double> noEos = visibleTokensOnly(model);
+        System.err.printf(Locale.ROOT, "%d token ids banned (EOS, and ids that stream no text at once)%n", noEos.size());
         List<Request> requests = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             requests.add(new Request(List.of(new Message("user", PromptCacheBench.words(promptWords, 40 + i))), i % 2 == 0 ? 0 : 0.8, 1, newTokens,
@@ -103,6 +102,25 @@ public final class BatchingBench {
             }
             report(alone, together, clients, threads, model);
         }
+    }
+
+    /**
+     * A logit bias that leaves only tokens whose text streams at once: random weights would
+     * otherwise pick ids that decode to nothing (unused or special ids), to half a UTF-8 character
+     * or to a {@code <} the think-block splitter holds back, and the client would see no token times.
+     * EOS is banned with them, so every answer is exactly {@code --new-tokens} long.
+     */
+    private static Map<Integer, Double> visibleTokensOnly(Path model) {
+        Tokenizer tokenizer = Tokenizers.load(model);
+        Map<Integer, Double> bias = new HashMap<>();
+        for (int id = 0; id < SalaConfig.load(model).vocabSize(); id++) {
+            String text = id < tokenizer.vocabSize() ? tokenizer.decode(new int[] {id}, true) : "";
+            if (text.isEmpty() || text.indexOf('\uFFFD') >= 0 || text.indexOf('<') >= 0) bias.put(id, -1e4);
+        }
+        for (int id : SalaConfig.load(model).eosTokenIds()) bias.put(id, -1e4);
+        int imEnd = tokenizer.tokenId("<|im_end|>");
+        if (imEnd >= 0) bias.put(imEnd, -1e4);
+        return bias;
     }
 
     private static void report(List<Run> alone, List<Run> together, int clients, int threads, Path model) {

@@ -44,7 +44,11 @@ public final class SalaChatEngine implements ChatEngine {
         public static final long DEFAULT_PROMPT_CACHE_BYTES = 1L << 30;
         /** Sequences one batched step may carry: the CPU kernels keep a row's bits whatever the batch up to this size. */
         public static final int MAX_PARALLEL = 16;
-        public static final int DEFAULT_PREFILL_CHUNK = 256;
+        /**
+         * One segment between two steps: on the CPU backend a 9B segment takes ~9 s (7 tok/s on two
+         * cores), which the streams already running wait once per step; a faster backend can take more.
+         */
+        public static final int DEFAULT_PREFILL_CHUNK = 64;
         /** The server's default ({@code ominix serve --parallel}). */
         public static final int DEFAULT_PARALLEL = 4;
         public static final Options DEFAULT = new Options(32768, DEFAULT_PROMPT_CACHE_BYTES);
