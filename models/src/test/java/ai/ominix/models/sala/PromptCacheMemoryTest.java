@@ -37,13 +37,24 @@ class PromptCacheMemoryTest {
 
     @Test
     void evictedSnapshotsGiveTheirMemoryBack() throws Exception {
+        soak(1);
+    }
+
+    /** Eight clients at a time, batched four to a step: {@value #CONVERSATIONS} conversations, none lost, memory flat. */
+    @Test
+    void eightBatchedClientsKeepMemoryFlat() throws Exception {
+        soak(8);
+    }
+
+    private void soak(int clients) throws Exception {
         TinySala.write(tmp.resolve("m"), TinySala.Format.Q8, false);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (!a.startsWith("-Xm") && !a.startsWith("-XX:MaxRAM")) cmd.add(a);
         }
         cmd.addAll(List.of("-Xms192m", "-Xmx192m", "-XX:+AlwaysPreTouch", "-cp", System.getProperty("java.class.path"),
-                PromptCacheSoak.class.getName(), tmp.resolve("m").toString(), Integer.toString(CONVERSATIONS), Long.toString(BUDGET)));
+                PromptCacheSoak.class.getName(), tmp.resolve("m").toString(), Integer.toString(CONVERSATIONS), Long.toString(BUDGET),
+                Integer.toString(clients)));
         Path out = tmp.resolve("soak.out");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertTrue(p.waitFor(900, TimeUnit.SECONDS), "the soak finished in time");
@@ -52,10 +63,11 @@ class PromptCacheMemoryTest {
         TreeMap<Integer, long[]> rows = new TreeMap<>();
         Matcher m = LINE.matcher(text);
         while (m.find()) rows.put(Integer.parseInt(m.group(1)), new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3))});
-        assertEquals(CONVERSATIONS / 10, rows.size(), text);
+        assertEquals(clients == 1 ? CONVERSATIONS / 10 : (CONVERSATIONS + clients - 1) / clients, rows.size(), text);
+        assertEquals(CONVERSATIONS, rows.lastKey(), "every conversation answered");
         rows.values().forEach(r -> assertTrue(r[1] <= BUDGET && r[1] > 0, "cache bytes " + r[1]));
-        long growth = rows.get(CONVERSATIONS)[0] - rows.get(40)[0];
-        System.out.println("prompt cache soak RSS KiB " + rows.values().stream().map(r -> r[0]).toList());
+        long growth = rows.get(CONVERSATIONS)[0] - rows.ceilingEntry(40).getValue()[0];
+        System.out.println("prompt cache soak (" + clients + " clients) RSS KiB " + rows.values().stream().map(r -> r[0]).toList());
         assertTrue(growth <= MAX_GROWTH_KIB, "resident memory grew by " + growth + " KiB from conversation 40 to " + CONVERSATIONS);
     }
 }
