@@ -142,6 +142,11 @@ public interface Backend extends AutoCloseable {
     /**
      * {@code x · dequantize(w)ᵀ}: {@code x [..., in] -> [..., out]}, reading the packed weights
      * as stored (MLX {@code quantized_matmul(transpose=true)}).
+     *
+     * <p>Rows: on the CPU backend, for up to 16 rows of {@code x}, each row's result is bit for bit
+     * what that row alone gives (so does {@link #linear}); a batched decode step relies on it to keep
+     * every sequence's answer what it is alone. MLX makes no such promise between its 1-row and
+     * several-row kernels.
      */
     Tensor quantizedMatmul(Tensor x, QuantizedWeight w);
 
