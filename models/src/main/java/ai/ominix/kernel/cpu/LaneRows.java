@@ -186,8 +186,13 @@ abstract class LaneRows extends QuantRows {
                 int lastRow = m - 1;
                 scalesAndBias(ra, px, 0, sb, 0, biasAt);   // for the scales (each bias term below writes the same ones)
                 scalesAndBias(rb, px, 0, sb, stride, biasAt);
-                rows2x4(px, ps * a0, ps * Math.min(a0 + 1, lastRow), ps * Math.min(a0 + 2, lastRow), ps * Math.min(a0 + 3, lastRow),
-                        sb, stride, out, packedBase + ra * rowBytes, packedBase + rb * rowBytes);
+                if (m - a0 <= 2) { // two rows (or one) left: half the FMAs of a four-row tile
+                    rows2x2(px, ps * a0, ps * Math.min(a0 + 1, lastRow), sb, stride, out, packedBase + ra * rowBytes,
+                            packedBase + rb * rowBytes);
+                } else {
+                    rows2x4(px, ps * a0, ps * Math.min(a0 + 1, lastRow), ps * Math.min(a0 + 2, lastRow), ps * Math.min(a0 + 3, lastRow),
+                            sb, stride, out, packedBase + ra * rowBytes, packedBase + rb * rowBytes);
+                }
                 for (int a = a0; a < Math.min(m, a0 + 4); a++) {
                     float ba = scalesAndBias(ra, px, ps * a, sb, 0, biasAt), bb = scalesAndBias(rb, px, ps * a, sb, stride, biasAt);
                     if (full < cols) {
@@ -263,6 +268,46 @@ abstract class LaneRows extends QuantRows {
         sb[out + 5] = Lanes.sum(b1);
         sb[out + 6] = Lanes.sum(b2);
         sb[out + 7] = Lanes.sum(b3);
+    }
+
+    /** {@link #rows2x4} for two activation rows (sums to {@code sb[out], sb[out + 1]} and {@code sb[out + 4], sb[out + 5]}). */
+    private void rows2x2(float[] px, int o0, int o1, float[] sb, int stride, int out, long wa, long wb) {
+        int full = this.full, chunk = this.chunk, per = perWord, bits = this.bits, mask = (1 << bits) - 1, l = Vec.L;
+        int group = this.group, gmask = this.gmask, last = this.last, chunkBytes = chunk * bits / 8;
+        MemorySegment w = packed;
+        VectorShuffle<Float> lanes = groupOfLane;
+        FloatVector zero = FloatVector.zero(Vec.F);
+        FloatVector a0 = zero, a1 = zero, b0 = zero, b1 = zero, pa0 = zero, pa1 = zero, pb0 = zero, pb1 = zero;
+        for (int e = 0, at = 0; e < full; e += chunk, at += chunkBytes) {
+            IntVector va = words(w, wa + at), vb = words(w, wb + at);
+            for (int k = 0; k < per; k++) {
+                int shift = bits * k, xo = e + k * l;
+                FloatVector wka = (FloatVector) va.lanewise(VectorOperators.LSHR, shift).and(mask).convert(VectorOperators.I2F, 0);
+                FloatVector wkb = (FloatVector) vb.lanewise(VectorOperators.LSHR, shift).and(mask).convert(VectorOperators.I2F, 0);
+                FloatVector x0 = FloatVector.fromArray(Vec.F, px, o0 + xo), x1 = FloatVector.fromArray(Vec.F, px, o1 + xo);
+                pa0 = wka.fma(x0, pa0);
+                pa1 = wka.fma(x1, pa1);
+                pb0 = wkb.fma(x0, pb0);
+                pb1 = wkb.fma(x1, pb1);
+            }
+            if ((e & gmask) == last) {
+                int g = e / group;
+                FloatVector sa = FloatVector.fromArray(Vec.F, sb, g).rearrange(lanes);
+                FloatVector sbv = FloatVector.fromArray(Vec.F, sb, stride + g).rearrange(lanes);
+                a0 = pa0.fma(sa, a0);
+                a1 = pa1.fma(sa, a1);
+                b0 = pb0.fma(sbv, b0);
+                b1 = pb1.fma(sbv, b1);
+                pa0 = zero;
+                pa1 = zero;
+                pb0 = zero;
+                pb1 = zero;
+            }
+        }
+        sb[out] = Lanes.sum(a0);
+        sb[out + 1] = Lanes.sum(a1);
+        sb[out + 4] = Lanes.sum(b0);
+        sb[out + 5] = Lanes.sum(b1);
     }
 
     /**

@@ -60,7 +60,7 @@ class QuantizedPathsTest {
                     int bits = f[0], group = f[1], out = f[2], in = f[3] - f[3] % group;
                     MlxQuantizer.Quantized q = MlxQuantizer.quantize(KernelContract.gauss(r, out * in), out, in, group, bits, scales);
                     QuantizedWeight w = weight(be, q);
-                    for (int m : new int[] {2, 3, 5, 8, 13, Linear.FEW_ROWS}) {
+                    for (int m : new int[] {2, 3, 5, 6, 8, 13, Linear.FEW_ROWS}) {
                         float[] x = KernelContract.gauss(r, m * in);
                         float[] batch = be.toFloatArray(be.quantizedMatmul(be.fromArray(x, m, in), w));
                         for (int row = 0; row < m; row++) {
