@@ -30,7 +30,7 @@ public final class PromptCacheBench {
             + "tokens to stream back over the socket one by one and the cache keeps what it can").split(" ");
 
     /** {@code n} words of a small fixed vocabulary (prompts of a known length in tokens, roughly one per word). */
-    static String words(int n, long seed) {
+    public static String words(int n, long seed) {
         Random r = new Random(seed);
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < n; i++) s.append(i == 0 ? "" : " ").append(WORDS[r.nextInt(WORDS.length)]);

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.AfterAll;
@@ -58,14 +57,9 @@ class SalaPromptCacheTest {
         warm.close();
     }
 
-    private static final String[] WORDS = ("the model reads a long prompt and answers with care while the user waits for "
-            + "tokens to stream back over the socket one by one and the cache keeps what it can").split(" ");
-
+    /** Prompts of a known length: the benchmark's own word list. */
     static String words(int n, long seed) {
-        Random r = new Random(seed);
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < n; i++) s.append(i == 0 ? "" : " ").append(WORDS[r.nextInt(WORDS.length)]);
-        return s.toString();
+        return ai.ominix.bench.PromptCacheBench.words(n, seed);
     }
 
     static Request request(List<Message> messages, double temperature, long seed, int maxTokens) {
