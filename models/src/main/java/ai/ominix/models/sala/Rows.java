@@ -1,8 +1,8 @@
 package ai.ominix.models.sala;
 
 /**
- * Which rows of a forward call belong to which sequence: sequence {@code i} has rows
- * {@code [offset(i), offset(i) + length(i))} at positions {@code start(i)..}. One sequence's
+ * Which rows of a forward call belong to which sequence: the rows follow one another, sequence
+ * {@code i}'s {@code lengths[i]} of them at positions {@code starts[i]..}. One sequence's
  * prompt segment is one entry; a batched decode step is one row for each of several sequences.
  */
 record Rows(SalaState[] states, int[] lengths, int[] starts, int denseLen) {
@@ -20,12 +20,6 @@ record Rows(SalaState[] states, int[] lengths, int[] starts, int denseLen) {
     int total() {
         int n = 0;
         for (int l : lengths) n += l;
-        return n;
-    }
-
-    int offset(int i) {
-        int n = 0;
-        for (int j = 0; j < i; j++) n += lengths[j];
         return n;
     }
 
